@@ -1,0 +1,53 @@
+'use strict';
+
+/**
+ * The `bufferutil` API: `{ mask, unmask }`, same signatures and results as bufferutil 4.x,
+ * so `overrides: { bufferutil: 'npm:oxws' }` (or `require('oxws/bufferutil')`) accelerates
+ * an unmodified `ws`. Small inputs stay in JavaScript; the addon is loaded on first need.
+ */
+
+const { MASK_NATIVE_MIN, UNMASK_NATIVE_MIN } = require('./thresholds');
+
+let native;
+
+/**
+ * Masks `source` with `mask` into `output` (bufferutil semantics).
+ *
+ * @param {Buffer} source The data to mask
+ * @param {Buffer} mask The 4-byte masking key
+ * @param {Buffer} output Where to write the masked bytes
+ * @param {Number} offset Where in `output` to start writing
+ * @param {Number} length How many bytes of `source` to mask
+ * @public
+ */
+function mask(source, mask, output, offset, length) {
+  if (length < MASK_NATIVE_MIN) {
+    for (let i = 0; i < length; i++) {
+      output[offset + i] = source[i] ^ mask[i & 3];
+    }
+    return;
+  }
+  if (native === undefined) native = require('../native');
+  native.mask(source, mask, output, offset, length);
+}
+
+/**
+ * Unmasks `buffer` in place with `mask` (bufferutil semantics).
+ *
+ * @param {Buffer} buffer The data to unmask
+ * @param {Buffer} mask The 4-byte masking key
+ * @public
+ */
+function unmask(buffer, mask) {
+  const length = buffer.length;
+  if (length < UNMASK_NATIVE_MIN) {
+    for (let i = 0; i < length; i++) {
+      buffer[i] ^= mask[i & 3];
+    }
+    return;
+  }
+  if (native === undefined) native = require('../native');
+  native.unmask(buffer, mask);
+}
+
+module.exports = { mask, unmask };

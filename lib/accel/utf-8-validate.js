@@ -1,0 +1,84 @@
+'use strict';
+
+/**
+ * The `utf-8-validate` API: a function `isValidUTF8(buffer) → boolean`, so
+ * `overrides: { 'utf-8-validate': 'npm:oxws' }` (or `require('oxws/utf-8-validate')`) works.
+ * Small inputs are checked in JavaScript; larger ones by simdutf8 in the addon.
+ */
+
+const { UTF8_NATIVE_MIN } = require('./thresholds');
+
+let native;
+
+/**
+ * Checks UTF-8 in JavaScript (for short inputs). The same algorithm as ws's
+ * `_isValidUTF8`, from Markus Kuhn's `utf8_check`.
+ *
+ * @param {Uint8Array} buf The bytes to check
+ * @return {Boolean} `true` if `buf` is valid UTF-8
+ * @private
+ */
+function isValidUTF8Js(buf) {
+  const len = buf.length;
+  let i = 0;
+
+  while (i < len) {
+    if ((buf[i] & 0x80) === 0) {
+      // 0xxxxxxx
+      i++;
+    } else if ((buf[i] & 0xe0) === 0xc0) {
+      // 110xxxxx 10xxxxxx
+      if (i + 1 === len || (buf[i + 1] & 0xc0) !== 0x80 || (buf[i] & 0xfe) === 0xc0) {
+        return false;
+      }
+      i += 2;
+    } else if ((buf[i] & 0xf0) === 0xe0) {
+      // 1110xxxx 10xxxxxx 10xxxxxx
+      if (
+        i + 2 >= len ||
+        (buf[i + 1] & 0xc0) !== 0x80 ||
+        (buf[i + 2] & 0xc0) !== 0x80 ||
+        (buf[i] === 0xe0 && (buf[i + 1] & 0xe0) === 0x80) || // overlong
+        (buf[i] === 0xed && (buf[i + 1] & 0xe0) === 0xa0) // surrogate (U+D800 - U+DFFF)
+      ) {
+        return false;
+      }
+      i += 3;
+    } else if ((buf[i] & 0xf8) === 0xf0) {
+      // 11110xxx 10xxxxxx 10xxxxxx 10xxxxxx
+      if (
+        i + 3 >= len ||
+        (buf[i + 1] & 0xc0) !== 0x80 ||
+        (buf[i + 2] & 0xc0) !== 0x80 ||
+        (buf[i + 3] & 0xc0) !== 0x80 ||
+        (buf[i] === 0xf0 && (buf[i + 1] & 0xf0) === 0x80) || // overlong
+        (buf[i] === 0xf4 && buf[i + 1] > 0x8f) ||
+        buf[i] > 0xf4 // > U+10FFFF
+      ) {
+        return false;
+      }
+      i += 4;
+    } else {
+      return false;
+    }
+  }
+
+  return true;
+}
+
+/**
+ * Checks whether `buffer` holds valid UTF-8.
+ *
+ * @param {Uint8Array|ArrayBuffer} buffer The bytes to check
+ * @return {Boolean} `true` if valid
+ * @public
+ */
+function isValidUTF8(buffer) {
+  const bytes = buffer instanceof ArrayBuffer ? new Uint8Array(buffer) : buffer;
+  if (bytes.length < UTF8_NATIVE_MIN) return isValidUTF8Js(bytes);
+  if (native === undefined) native = require('../native');
+  return native.isValidUTF8(bytes);
+}
+
+module.exports = isValidUTF8;
+module.exports.isValidUTF8Js = isValidUTF8Js;

@@ -1,0 +1,22 @@
+'use strict';
+
+/**
+ * The only place that loads the native addon. Everything else requires this module.
+ *
+ * The addon is built from source by `npm install` (scripts/build.js) into `oxws.node` at the
+ * package root.
+ */
+
+const path = require('path');
+
+let binding;
+try {
+  binding = require(path.join(__dirname, '..', 'oxws.node'));
+} catch (err) {
+  err.message =
+    `oxws: the native addon could not be loaded (${err.message}). ` +
+    'Run `npm install` (or `npm run build`) to build it from source with cargo.';
+  throw err;
+}
+
+module.exports = binding;

@@ -1,0 +1,8 @@
+//! The N-API binding: the only module that uses `napi`. Each function converts its
+//! arguments, calls `crate::proto`, and converts the result; no protocol logic lives here.
+
+mod accel;
+mod errors;
+mod handshake;
+mod receiver;
+mod sender;

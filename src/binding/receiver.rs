@@ -1,0 +1,201 @@
+//! `Receiver`: one native call per socket chunk.
+//!
+//! JS allocates one `Int32Array` per receiver and passes it to the constructor; `push` writes
+//! the decoded events into it and returns how many. Layout:
+//!
+//! ```text
+//! [0]            offset in the chunk up to which it was consumed
+//! [1..4]         reserved
+//! [4 + 4i ..]    event i: kind, a, b, c
+//!   KIND_TEXT / KIND_BINARY  a = start, b = end, c = FLAG_HELD | FLAG_COMPRESSED
+//!   KIND_PING / KIND_PONG    a = start, b = end, c = FLAG_HELD
+//!   KIND_CLOSE               a = start, b = end (the reason), c = code | FLAG_HELD << 16
+//!   KIND_ERROR               a = error index, b = detail, c = close status
+//! ```
+//!
+//! Payload ranges point into the chunk, which was unmasked in place. With `FLAG_HELD` the
+//! payload is in the receiver instead: `takeMessage()` / `controlPayload()`.
+
+use crate::proto::header::RSV1;
+use crate::proto::{Config, Decoder, Event, EventSink, Masking, Payload};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+const HEADER_SLOTS: usize = 4;
+const KIND_TEXT: i32 = 1;
+const KIND_BINARY: i32 = 2;
+const KIND_PING: i32 = 3;
+const KIND_PONG: i32 = 4;
+const KIND_CLOSE: i32 = 5;
+const KIND_ERROR: i32 = 6;
+const FLAG_HELD: i32 = 1;
+const FLAG_COMPRESSED: i32 = 2;
+
+/// Option bits for the constructor.
+const OPT_CLIENT: u32 = 1;
+const OPT_MASKING_OPTIONAL: u32 = 2;
+const OPT_SKIP_UTF8: u32 = 4;
+const OPT_RSV1: u32 = 8;
+
+/// Writes events into the JS-owned array.
+struct Slots<'a> {
+  out: &'a mut [i32],
+  count: usize,
+  capacity: usize,
+}
+
+impl Slots<'_> {
+  fn write(&mut self, kind: i32, a: i32, b: i32, c: i32) -> bool {
+    let at = HEADER_SLOTS + 4 * self.count;
+    self.out[at..at + 4].copy_from_slice(&[kind, a, b, c]);
+    self.count += 1;
+    self.count < self.capacity
+  }
+}
+
+fn range(p: Payload) -> (i32, i32, i32) {
+  match p {
+    Payload::Chunk { start, end } => (start as i32, end as i32, 0),
+    Payload::Held => (0, 0, FLAG_HELD),
+  }
+}
+
+impl EventSink for Slots<'_> {
+  fn event(&mut self, event: Event) -> bool {
+    match event {
+      Event::Message {
+        binary,
+        compressed,
+        payload,
+      } => {
+        let (a, b, held) = range(payload);
+        let kind = if binary { KIND_BINARY } else { KIND_TEXT };
+        self.write(
+          kind,
+          a,
+          b,
+          held | if compressed { FLAG_COMPRESSED } else { 0 },
+        )
+      }
+      Event::Ping(p) => {
+        let (a, b, held) = range(p);
+        self.write(KIND_PING, a, b, held)
+      }
+      Event::Pong(p) => {
+        let (a, b, held) = range(p);
+        self.write(KIND_PONG, a, b, held)
+      }
+      Event::Close { code, reason } => {
+        let (a, b, held) = range(reason);
+        self.write(KIND_CLOSE, a, b, i32::from(code) | held << 16)
+      }
+    }
+  }
+}
+
+/// The receive side of one connection (see the module docs for the event layout).
+#[napi]
+pub struct Receiver {
+  decoder: Decoder,
+  events: Int32Array,
+}
+
+#[napi]
+impl Receiver {
+  /// `events`: the reused event array (at least 8 slots). `options`: bit 1 client (frames
+  /// must be unmasked), 2 masking optional, 4 skip UTF-8 validation, 8 RSV1 allowed
+  /// (permessage-deflate). Limits: 0 = none.
+  #[napi(constructor)]
+  pub fn new(
+    events: Int32Array,
+    options: u32,
+    max_payload: f64,
+    max_fragments: u32,
+    max_buffered_chunks: u32,
+  ) -> Result<Self> {
+    if events.len() < HEADER_SLOTS + 4 {
+      return Err(Error::new(
+        Status::InvalidArg,
+        "The event array is too small",
+      ));
+    }
+    let masking = if options & OPT_MASKING_OPTIONAL != 0 {
+      Masking::Optional
+    } else if options & OPT_CLIENT != 0 {
+      Masking::Forbidden
+    } else {
+      Masking::Required
+    };
+    let config = Config::server()
+      .with_masking(masking)
+      .with_max_payload(if max_payload > 0.0 {
+        max_payload as u64
+      } else {
+        0
+      })
+      .with_max_fragments(max_fragments)
+      .with_max_buffered_chunks(max_buffered_chunks)
+      .with_skip_utf8_validation(options & OPT_SKIP_UTF8 != 0)
+      .with_allowed_rsv(if options & OPT_RSV1 != 0 { RSV1 } else { 0 });
+    Ok(Receiver {
+      decoder: Decoder::new(config),
+      events,
+    })
+  }
+
+  /// Decodes `chunk[start..]` (unmasking in place); returns the number of events written.
+  /// `events[0]` is set to the offset consumed: call again from there while it is short of
+  /// `chunk.length`.
+  #[napi(catch_unwind)]
+  pub fn push(&mut self, mut chunk: Uint8ArraySlice, start: u32) -> u32 {
+    // SAFETY: the JS thread is blocked for the call; the chunk and the event array are
+    // distinct JS objects and these are the only references to them.
+    let chunk = unsafe { chunk.as_mut() };
+    let out: &mut [i32] = unsafe { self.events.as_mut() };
+    let capacity = (out.len() - HEADER_SLOTS) / 4;
+    let mut slots = Slots {
+      out,
+      count: 0,
+      capacity,
+    };
+    let consumed = match self.decoder.feed(chunk, start as usize, &mut slots) {
+      Ok(consumed) => consumed,
+      Err(e) => {
+        // The decoder stops as soon as the array is full, so an error always has a slot.
+        slots.write(
+          KIND_ERROR,
+          e.index().into(),
+          e.detail() as i32,
+          e.close_code().into(),
+        );
+        chunk.len()
+      }
+    };
+    slots.out[0] = consumed as i32;
+    slots.count as u32
+  }
+
+  /// Takes the payload of the last held message (zero-copy hand-over of the Rust buffer).
+  #[napi]
+  pub fn take_message(&mut self) -> Buffer {
+    self.decoder.take_message().into()
+  }
+
+  /// A copy of the payload of the last held control frame (for close: code + reason).
+  #[napi]
+  pub fn control_payload(&self) -> Buffer {
+    self.decoder.control_payload().to_vec().into()
+  }
+
+  /// Allows or forbids RSV1 (after permessage-deflate is negotiated or dropped).
+  #[napi]
+  pub fn set_compression(&mut self, enabled: bool) {
+    self.decoder.set_allowed_rsv(if enabled { RSV1 } else { 0 });
+  }
+
+  /// Bytes held for incomplete frames and messages.
+  #[napi(getter)]
+  pub fn buffered_bytes(&self) -> u32 {
+    self.decoder.buffered_bytes() as u32
+  }
+}

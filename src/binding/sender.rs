@@ -1,0 +1,71 @@
+//! Frame serialisation into JS-owned memory: one call per message, no Buffer created here.
+
+use crate::proto::encoder::{self, FrameOptions, MaskPool};
+use crate::proto::OpCode;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use std::cell::RefCell;
+
+/// Flag bits of `frameInto`'s `flags` (the low 4 bits are the opcode).
+const FLAG_FIN: u32 = 0x10;
+const FLAG_RSV1: u32 = 0x20;
+const FLAG_MASK: u32 = 0x40;
+const FLAG_RANDOM_MASK: u32 = 0x80;
+const FLAG_HEADER_ONLY: u32 = 0x100;
+
+thread_local! {
+  static MASKS: RefCell<MaskPool> = RefCell::new(MaskPool::new());
+}
+
+/// Writes one frame for `data` into `out` at `offset`; returns the bytes written.
+///
+/// `flags`: opcode in the low 4 bits, `0x10` FIN, `0x20` RSV1, `0x40` mask with `mask`
+/// (a big-endian u32 key), `0x80` mask with a random key from the pool, `0x100` header only
+/// (the caller writes `data` itself after it; unmasked frames only). `data` is never
+/// modified: a masked payload is written masked into `out`.
+#[napi(catch_unwind)]
+pub fn frame_into(
+  mut out: Uint8ArraySlice,
+  offset: u32,
+  data: &[u8],
+  flags: u32,
+  mask: u32,
+) -> Result<u32> {
+  // SAFETY: the JS thread is blocked for the call; overlap with `data` is refused below.
+  let out = unsafe { out.as_mut() };
+  if super::accel::overlaps(out, data) {
+    return Err(Error::new(
+      Status::InvalidArg,
+      "The output buffer overlaps the data",
+    ));
+  }
+  let key = if flags & FLAG_RANDOM_MASK != 0 {
+    Some(MASKS.with(|pool| pool.borrow_mut().next_key()))
+  } else if flags & FLAG_MASK != 0 {
+    Some(mask.to_be_bytes())
+  } else {
+    None
+  };
+  let opts = FrameOptions {
+    opcode: OpCode::from(flags as u8),
+    fin: flags & FLAG_FIN != 0,
+    rsv1: flags & FLAG_RSV1 != 0,
+    mask: key,
+  };
+  let header_only = flags & FLAG_HEADER_ONLY != 0 && key.is_none();
+  let need =
+    encoder::header_len(data.len(), key.is_some()) + if header_only { 0 } else { data.len() };
+  let offset = offset as usize;
+  if offset.checked_add(need).is_none_or(|end| end > out.len()) {
+    return Err(Error::new(
+      Status::InvalidArg,
+      "The output buffer is too small",
+    ));
+  }
+  let written = if header_only {
+    encoder::write_header(&mut out[offset..], data.len(), &opts)
+  } else {
+    encoder::write_frame(&mut out[offset..], data, &opts)
+  };
+  Ok(written as u32)
+}

@@ -1,0 +1,168 @@
+//! Protocol errors: one variant per violation, each mapped 1:1 to the `WS_ERR_*` code, close
+//! status and message that `ws` 8.23 gives (`lib/receiver.js#createError`).
+
+use thiserror::Error;
+
+/// A violation of RFC 6455 (or of a configured limit) found in bytes received from the peer.
+///
+/// After an error the connection must be failed: the shim sends a close frame with
+/// [`ProtocolError::close_code`] and reports [`ProtocolError::ws_code`] to the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum ProtocolError {
+  /// RSV2 or RSV3 set: no negotiated extension uses them.
+  #[error("Invalid WebSocket frame: RSV2 and RSV3 must be clear")]
+  UnexpectedRsv23,
+  /// RSV1 set without permessage-deflate, or on a control or continuation frame.
+  #[error("Invalid WebSocket frame: RSV1 must be clear")]
+  UnexpectedRsv1,
+  /// Reserved opcode, a continuation with no message in progress (`0`), or a new data frame
+  /// while a fragmented message is in progress (`1`/`2`).
+  #[error("Invalid WebSocket frame: invalid opcode {0}")]
+  InvalidOpcode(u8),
+  /// A control frame with FIN clear (control frames must not be fragmented).
+  #[error("Invalid WebSocket frame: FIN must be set")]
+  ExpectedFin,
+  /// A control frame payload over 125 bytes, or a close payload of exactly 1 byte.
+  #[error("Invalid WebSocket frame: invalid payload length {0}")]
+  InvalidControlPayloadLength(u8),
+  /// An unmasked frame where masking is required (frames from a client).
+  #[error("Invalid WebSocket frame: MASK must be set")]
+  ExpectedMask,
+  /// A masked frame where masking is forbidden (frames from a server).
+  #[error("Invalid WebSocket frame: MASK must be clear")]
+  UnexpectedMask,
+  /// A 64-bit payload length above 2^53 - 1 (the largest length JavaScript can represent).
+  #[error("Unsupported WebSocket frame: payload length > 2^53 - 1")]
+  PayloadLengthTooLarge,
+  /// The message would exceed `max_payload`.
+  #[error("Max payload size exceeded")]
+  MessageTooLarge,
+  /// The message has more than `max_fragments` data frames.
+  #[error("Too many message fragments")]
+  TooManyFragments,
+  /// More than `max_buffered_chunks` socket chunks were held waiting for one frame.
+  #[error("Too many buffered chunks")]
+  TooManyBufferedChunks,
+  /// A text message or close reason that is not valid UTF-8.
+  #[error("Invalid WebSocket frame: invalid UTF-8 sequence")]
+  InvalidUtf8,
+  /// A close frame whose status code may not appear on the wire.
+  #[error("Invalid WebSocket frame: invalid status code {0}")]
+  InvalidCloseCode(u16),
+}
+
+impl ProtocolError {
+  /// Every variant, in the order of [`ProtocolError::index`] (for tables and tests).
+  pub const ALL: [ProtocolError; 13] = [
+    ProtocolError::UnexpectedRsv23,
+    ProtocolError::UnexpectedRsv1,
+    ProtocolError::InvalidOpcode(0),
+    ProtocolError::ExpectedFin,
+    ProtocolError::InvalidControlPayloadLength(0),
+    ProtocolError::ExpectedMask,
+    ProtocolError::UnexpectedMask,
+    ProtocolError::PayloadLengthTooLarge,
+    ProtocolError::MessageTooLarge,
+    ProtocolError::TooManyFragments,
+    ProtocolError::TooManyBufferedChunks,
+    ProtocolError::InvalidUtf8,
+    ProtocolError::InvalidCloseCode(0),
+  ];
+
+  /// A stable small number for the variant (what the binding reports to JS).
+  pub fn index(&self) -> u8 {
+    match self {
+      ProtocolError::UnexpectedRsv23 => 0,
+      ProtocolError::UnexpectedRsv1 => 1,
+      ProtocolError::InvalidOpcode(_) => 2,
+      ProtocolError::ExpectedFin => 3,
+      ProtocolError::InvalidControlPayloadLength(_) => 4,
+      ProtocolError::ExpectedMask => 5,
+      ProtocolError::UnexpectedMask => 6,
+      ProtocolError::PayloadLengthTooLarge => 7,
+      ProtocolError::MessageTooLarge => 8,
+      ProtocolError::TooManyFragments => 9,
+      ProtocolError::TooManyBufferedChunks => 10,
+      ProtocolError::InvalidUtf8 => 11,
+      ProtocolError::InvalidCloseCode(_) => 12,
+    }
+  }
+
+  /// The number carried by the variant (opcode, length or status code), else 0.
+  pub fn detail(&self) -> u32 {
+    match *self {
+      ProtocolError::InvalidOpcode(op) => op.into(),
+      ProtocolError::InvalidControlPayloadLength(len) => len.into(),
+      ProtocolError::InvalidCloseCode(code) => code.into(),
+      _ => 0,
+    }
+  }
+
+  /// The close status the connection is failed with (1002, 1007, 1008 or 1009).
+  pub fn close_code(&self) -> u16 {
+    match self {
+      ProtocolError::InvalidUtf8 => 1007,
+      ProtocolError::TooManyFragments | ProtocolError::TooManyBufferedChunks => 1008,
+      ProtocolError::PayloadLengthTooLarge | ProtocolError::MessageTooLarge => 1009,
+      _ => 1002,
+    }
+  }
+
+  /// The `err.code` string `ws` exposes for this violation.
+  pub fn ws_code(&self) -> &'static str {
+    match self {
+      ProtocolError::UnexpectedRsv23 => "WS_ERR_UNEXPECTED_RSV_2_3",
+      ProtocolError::UnexpectedRsv1 => "WS_ERR_UNEXPECTED_RSV_1",
+      ProtocolError::InvalidOpcode(_) => "WS_ERR_INVALID_OPCODE",
+      ProtocolError::ExpectedFin => "WS_ERR_EXPECTED_FIN",
+      ProtocolError::InvalidControlPayloadLength(_) => "WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH",
+      ProtocolError::ExpectedMask => "WS_ERR_EXPECTED_MASK",
+      ProtocolError::UnexpectedMask => "WS_ERR_UNEXPECTED_MASK",
+      ProtocolError::PayloadLengthTooLarge => "WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH",
+      ProtocolError::MessageTooLarge => "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH",
+      ProtocolError::TooManyFragments | ProtocolError::TooManyBufferedChunks => {
+        "WS_ERR_TOO_MANY_BUFFERED_PARTS"
+      }
+      ProtocolError::InvalidUtf8 => "WS_ERR_INVALID_UTF8",
+      ProtocolError::InvalidCloseCode(_) => "WS_ERR_INVALID_CLOSE_CODE",
+    }
+  }
+
+  /// Whether `ws` reports this violation as a `RangeError` (all but invalid UTF-8, an `Error`).
+  pub fn is_range_error(&self) -> bool {
+    !matches!(self, ProtocolError::InvalidUtf8)
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn index_matches_all_order() {
+    for (i, e) in ProtocolError::ALL.iter().enumerate() {
+      assert_eq!(e.index() as usize, i);
+    }
+  }
+
+  #[test]
+  fn messages_match_ws() {
+    assert_eq!(
+      ProtocolError::InvalidOpcode(3).to_string(),
+      "Invalid WebSocket frame: invalid opcode 3"
+    );
+    assert_eq!(
+      ProtocolError::InvalidCloseCode(1005).to_string(),
+      "Invalid WebSocket frame: invalid status code 1005"
+    );
+    assert_eq!(
+      ProtocolError::MessageTooLarge.to_string(),
+      "Max payload size exceeded"
+    );
+    assert_eq!(ProtocolError::MessageTooLarge.close_code(), 1009);
+    assert_eq!(ProtocolError::InvalidUtf8.close_code(), 1007);
+    assert_eq!(ProtocolError::TooManyFragments.close_code(), 1008);
+    assert_eq!(ProtocolError::ExpectedMask.close_code(), 1002);
+    assert!(!ProtocolError::InvalidUtf8.is_range_error());
+  }
+}
