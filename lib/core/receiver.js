@@ -1,0 +1,184 @@
+'use strict';
+
+/**
+ * FrameReceiver: the JS side of the core's receive contract. One native call per socket
+ * chunk decodes every complete frame in it; events come back in a reused Int32Array and are
+ * dispatched to a handler object. Payloads are zero-copy views of the chunk (which the core
+ * unmasked in place) unless the core had to hold them across chunks.
+ *
+ * The handler is a plain object (no per-connection closures) with methods:
+ * `onMessage(data, isBinary, isCompressed)`, `onPing(data)`, `onPong(data)`,
+ * `onClose(code, reason)` and `onError(err)`; each is called with `this` = handler.
+ */
+
+const native = require('../native');
+const { kStatusCode } = require('../constants');
+
+/** Event kinds and flags written by `src/binding/receiver.rs`. */
+const KIND_TEXT = 1;
+const KIND_BINARY = 2;
+const KIND_PING = 3;
+const KIND_PONG = 4;
+const KIND_CLOSE = 5;
+const KIND_ERROR = 6;
+const FLAG_HELD = 1;
+const FLAG_COMPRESSED = 2;
+
+/** Option bits of the native constructor. */
+const OPT_CLIENT = 1;
+const OPT_MASKING_OPTIONAL = 2;
+const OPT_SKIP_UTF8 = 4;
+const OPT_RSV1 = 8;
+
+/** Events decoded per native call at most (the array has 4 header slots + 4 per event). */
+const EVENTS_PER_CALL = 64;
+
+/** ws 8.23 defaults. */
+const DEFAULT_MAX_PAYLOAD = 100 * 1024 * 1024;
+const DEFAULT_MAX_FRAGMENTS = 16384;
+const DEFAULT_MAX_BUFFERED_CHUNKS = 262144;
+
+/**
+ * Builds the error object ws gives for a protocol error.
+ *
+ * @param {Number} index The error index reported by the core
+ * @param {Number} detail The opcode, length or code the message names
+ * @return {(Error|RangeError)} The error, with `code` and `[kStatusCode]`
+ * @private
+ */
+function createError(index, detail) {
+  const info = native.describeError(index, detail);
+  const ErrorCtor = info.rangeError ? RangeError : Error;
+  const err = new ErrorCtor(info.message);
+  Error.captureStackTrace(err, createError);
+  err.code = info.code;
+  err[kStatusCode] = info.status;
+  return err;
+}
+
+class FrameReceiver {
+  /**
+   * @param {Object} handler Receives the events (see the module docs)
+   * @param {Object} [options] Options
+   * @param {Boolean} [options.isServer=false] Frames must be masked (else must not be)
+   * @param {Boolean} [options.maskingOptional=false] Accept masked and unmasked frames
+   * @param {Boolean} [options.skipUTF8Validation=false] Skip UTF-8 checks
+   * @param {Boolean} [options.compression=false] Allow RSV1 (permessage-deflate)
+   * @param {Number} [options.maxPayload=104857600] Largest message; 0 = no limit
+   * @param {Number} [options.maxFragments=16384] Most frames per message; 0 = no limit
+   * @param {Number} [options.maxBufferedChunks=262144] Most chunks held for one frame;
+   *     0 = no limit
+   */
+  constructor(handler, options = {}) {
+    let bits = options.isServer ? 0 : OPT_CLIENT;
+    if (options.maskingOptional) bits |= OPT_MASKING_OPTIONAL;
+    if (options.skipUTF8Validation) bits |= OPT_SKIP_UTF8;
+    if (options.compression) bits |= OPT_RSV1;
+
+    this._events = new Int32Array(4 + 4 * EVENTS_PER_CALL);
+    this._native = new native.Receiver(
+      this._events,
+      bits,
+      limit(options.maxPayload, DEFAULT_MAX_PAYLOAD),
+      limit(options.maxFragments, DEFAULT_MAX_FRAGMENTS),
+      limit(options.maxBufferedChunks, DEFAULT_MAX_BUFFERED_CHUNKS)
+    );
+    this._handler = handler;
+  }
+
+  /**
+   * Decodes one chunk and dispatches its events synchronously, in order.
+   *
+   * @param {Buffer} chunk Bytes from the socket (unmasked in place)
+   * @return {Boolean} `false` once a close frame or an error ended the stream
+   * @public
+   */
+  write(chunk) {
+    const events = this._events;
+    const handler = this._handler;
+    const length = chunk.length;
+    let offset = 0;
+
+    do {
+      const count = this._native.push(chunk, offset);
+      offset = events[0];
+
+      for (let i = 0, at = 4; i < count; i++, at += 4) {
+        const kind = events[at];
+        const a = events[at + 1];
+        const b = events[at + 2];
+        const c = events[at + 3];
+
+        switch (kind) {
+          case KIND_TEXT:
+          case KIND_BINARY: {
+            const data =
+              c & FLAG_HELD ? this._native.takeMessage() : chunk.subarray(a, b);
+            handler.onMessage(data, kind === KIND_BINARY, (c & FLAG_COMPRESSED) !== 0);
+            break;
+          }
+          case KIND_PING:
+          case KIND_PONG: {
+            const data =
+              c & FLAG_HELD ? this._native.controlPayload() : chunk.subarray(a, b);
+            if (kind === KIND_PING) handler.onPing(data);
+            else handler.onPong(data);
+            break;
+          }
+          case KIND_CLOSE: {
+            const code = c & 0xffff;
+            let reason;
+            if (c >> 16) {
+              reason = this._native.controlPayload().subarray(2);
+            } else {
+              // Copy: a view would pin the whole (often 64 KiB) socket chunk (ws 8.22.1).
+              reason = Buffer.from(chunk.subarray(a, b));
+            }
+            handler.onClose(code, reason);
+            return false;
+          }
+          case KIND_ERROR:
+            handler.onError(createError(a, b));
+            return false;
+        }
+      }
+    } while (offset < length);
+
+    return true;
+  }
+
+  /**
+   * Allows or forbids RSV1 once permessage-deflate is negotiated (or not).
+   *
+   * @param {Boolean} enabled Whether compressed frames are allowed
+   * @public
+   */
+  setCompression(enabled) {
+    this._native.setCompression(enabled);
+  }
+
+  /**
+   * Bytes the core holds for incomplete frames and messages.
+   *
+   * @type {Number}
+   */
+  get bufferedBytes() {
+    return this._native.bufferedBytes;
+  }
+}
+
+/**
+ * Normalises a limit option like ws (`| 0` coercion; undefined = default).
+ *
+ * @param {*} value The option value
+ * @param {Number} fallback The default
+ * @return {Number} The limit, 0 meaning none
+ * @private
+ */
+function limit(value, fallback) {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  return n > 0 ? Math.floor(n) : 0;
+}
+
+module.exports = { FrameReceiver, createError };

@@ -1,0 +1,111 @@
+'use strict';
+
+/**
+ * Frame serialisation for the JS side: one native call per message writes the frame into
+ * JS-owned memory (no Buffer is created in Rust).
+ *
+ * - Small frames, and every masked frame, are merged into one buffer (header + payload,
+ *   masked on the way; the caller's data is never modified). Small ones come from a slab
+ *   that is only ever appended to, so slices handed out stay valid.
+ * - Large unmasked frames get only their header written; the caller writes the payload
+ *   after it (under `cork()`), so the payload is never copied.
+ */
+
+const native = require('../native');
+
+/** Opcodes. */
+const OPCODE_CONTINUATION = 0x0;
+const OPCODE_TEXT = 0x1;
+const OPCODE_BINARY = 0x2;
+const OPCODE_CLOSE = 0x8;
+const OPCODE_PING = 0x9;
+const OPCODE_PONG = 0xa;
+
+/** Flag bits of `native.frameInto` (see `src/binding/sender.rs`). */
+const FLAG_FIN = 0x10;
+const FLAG_RSV1 = 0x20;
+const FLAG_MASK = 0x40;
+const FLAG_RANDOM_MASK = 0x80;
+const FLAG_HEADER_ONLY = 0x100;
+
+/** Largest header: 2 + 8 + 4. */
+const MAX_HEADER = 14;
+/** Unmasked payloads up to this size are copied next to their header (one write). */
+const MERGE_MAX = 1024;
+/** Slab size for merged frames. */
+const SLAB_SIZE = 64 * 1024;
+
+let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+let slabOffset = 0;
+
+/**
+ * Reserves `size` bytes in the slab (a new slab when the current one is full).
+ *
+ * @param {Number} size Bytes needed
+ * @return {Number} The offset in `slab`
+ * @private
+ */
+function reserve(size) {
+  if (slabOffset + size > SLAB_SIZE) {
+    slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+    slabOffset = 0;
+  }
+  return slabOffset;
+}
+
+/**
+ * Frames `data`.
+ *
+ * @param {Buffer} data The payload (a Buffer or Uint8Array; never modified)
+ * @param {Number} opcode The opcode
+ * @param {Object} [options] Options
+ * @param {Boolean} [options.fin=true] Last frame of the message
+ * @param {Boolean} [options.rsv1=false] Compressed payload
+ * @param {Boolean} [options.mask=false] Mask the payload (client side)
+ * @param {Number} [options.maskKey] A 32-bit big-endian key; random when omitted
+ * @return {Buffer[]} One buffer (merged frame) or two (header, then `data` itself)
+ * @public
+ */
+function frame(data, opcode, options = {}) {
+  let flags = opcode;
+  if (options.fin !== false) flags |= FLAG_FIN;
+  if (options.rsv1) flags |= FLAG_RSV1;
+  let key = 0;
+  if (options.mask) {
+    if (options.maskKey === undefined) flags |= FLAG_RANDOM_MASK;
+    else {
+      flags |= FLAG_MASK;
+      key = options.maskKey >>> 0;
+    }
+  }
+
+  const length = data.length;
+
+  if (!options.mask && length > MERGE_MAX) {
+    const at = reserve(MAX_HEADER);
+    const n = native.frameInto(slab, at, data, flags | FLAG_HEADER_ONLY, 0);
+    slabOffset = at + n;
+    return [slab.subarray(at, at + n), data];
+  }
+
+  if (length + MAX_HEADER > SLAB_SIZE / 4) {
+    const out = Buffer.allocUnsafe(length + MAX_HEADER);
+    const n = native.frameInto(out, 0, data, flags, key);
+    return [out.subarray(0, n)];
+  }
+
+  const at = reserve(length + MAX_HEADER);
+  const n = native.frameInto(slab, at, data, flags, key);
+  slabOffset = at + n;
+  return [slab.subarray(at, at + n)];
+}
+
+module.exports = {
+  frame,
+  OPCODE_CONTINUATION,
+  OPCODE_TEXT,
+  OPCODE_BINARY,
+  OPCODE_CLOSE,
+  OPCODE_PING,
+  OPCODE_PONG
+};
