@@ -21,7 +21,13 @@ class EchoConnection {
   constructor(socket) {
     this.socket = socket;
     this.closing = false;
-    this.receiver = new FrameReceiver(this, { isServer: true, maxPayload: 64 * 1024 * 1024 });
+    // maxFragments off: Autobahn 9.3.x/9.4.x send 4 MiB in 64-byte fragments (see the
+    // Autobahn README: ws 8.23 fails those four with its 16384 default).
+    this.receiver = new FrameReceiver(this, {
+      isServer: true,
+      maxPayload: 64 * 1024 * 1024,
+      maxFragments: 0
+    });
     socket.setNoDelay(true);
     socket._echo = this;
     socket.on('data', socketOnData);
