@@ -127,13 +127,10 @@ class FrameReceiver {
           }
           case KIND_CLOSE: {
             const code = c & 0xffff;
-            let reason;
-            if (c >> 16) {
-              reason = this._native.controlPayload().subarray(2);
-            } else {
-              // Copy: a view would pin the whole (often 64 KiB) socket chunk (ws 8.22.1).
-              reason = Buffer.from(chunk.subarray(a, b));
-            }
+            // A view of the chunk: callers that keep it copy it (ws 8.22.1 copies the
+            // reason so that it does not pin the socket chunk).
+            const reason =
+              c >> 16 ? this._native.controlPayload().subarray(2) : chunk.subarray(a, b);
             handler.onClose(code, reason);
             return false;
           }
