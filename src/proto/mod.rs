@@ -4,6 +4,7 @@
 pub mod close;
 pub mod config;
 pub mod decoder;
+pub mod deflate;
 pub mod encoder;
 pub mod error;
 pub mod handshake;

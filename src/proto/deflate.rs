@@ -1,0 +1,294 @@
+//! permessage-deflate (RFC 7692) compression contexts, on flate2 with the zlib-rs backend.
+//!
+//! * [`Inflater`] checks the size limit **while** inflating: output is produced in bounded
+//!   steps and the moment the message passes the limit it stops, so a decompression bomb
+//!   never allocates more than the limit plus one step.
+//! * Contexts are allocated on first use and can be released after each message when the
+//!   context is not taken over, so an idle connection holds no zlib state.
+//!
+//! Parameter negotiation (`Sec-WebSocket-Extensions`) is header-string work done once per
+//! connection, in JS.
+
+use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
+
+/// The 4 bytes a sender strips from the end of each compressed message (RFC 7692 §7.2.1) and
+/// a receiver appends before inflating its last fragment.
+pub const TRAILER: [u8; 4] = [0x00, 0x00, 0xff, 0xff];
+
+/// Output produced per inflate step (on the stack); the message buffer never grows past the
+/// limit.
+const STEP: usize = 16 * 1024;
+
+/// Why inflating failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InflateError {
+  /// The inflated message passed the size limit.
+  TooLarge,
+  /// The compressed data is not valid deflate data (zlib's message when it has one).
+  Corrupt(String),
+}
+
+/// The receiving side's decompression context.
+#[derive(Debug)]
+pub struct Inflater {
+  inner: Option<Decompress>,
+  window_bits: u8,
+  no_context_takeover: bool,
+}
+
+impl Inflater {
+  /// A context for a peer compressing with at most `window_bits` (8-15). With
+  /// `no_context_takeover` the state is dropped after every message.
+  pub fn new(window_bits: u8, no_context_takeover: bool) -> Self {
+    Inflater {
+      inner: None,
+      window_bits: window_bits.clamp(9, 15),
+      no_context_takeover,
+    }
+  }
+
+  /// Whether zlib state is currently allocated.
+  pub fn is_allocated(&self) -> bool {
+    self.inner.is_some()
+  }
+
+  /// Drops the zlib state (it is recreated on the next message).
+  pub fn release(&mut self) {
+    self.inner = None;
+  }
+
+  /// Inflates one frame's payload, appending to `out`. `fin` marks the last frame of the
+  /// message (the trailer is fed then). `limit` is the largest `out.len()` allowed
+  /// (0 = none): past it, inflating stops with [`InflateError::TooLarge`].
+  pub fn inflate(
+    &mut self,
+    input: &[u8],
+    fin: bool,
+    out: &mut Vec<u8>,
+    limit: usize,
+  ) -> Result<(), InflateError> {
+    let window_bits = self.window_bits;
+    let z = self
+      .inner
+      .get_or_insert_with(|| Decompress::new_with_window_bits(false, window_bits));
+    let result = Self::run(z, input, out, limit).and_then(|_| {
+      if fin {
+        Self::run(z, &TRAILER, out, limit)
+      } else {
+        Ok(())
+      }
+    });
+    if result.is_err() || (fin && self.no_context_takeover) {
+      self.inner = None;
+    }
+    result
+  }
+
+  fn run(
+    z: &mut Decompress,
+    mut input: &[u8],
+    out: &mut Vec<u8>,
+    limit: usize,
+  ) -> Result<(), InflateError> {
+    let mut step = [0u8; STEP];
+    loop {
+      let before_in = z.total_in();
+      let before_out = z.total_out();
+      let status = z
+        .decompress(input, &mut step, FlushDecompress::Sync)
+        .map_err(|e| {
+          InflateError::Corrupt(e.message().unwrap_or("invalid deflate data").to_string())
+        })?;
+      let consumed = (z.total_in() - before_in) as usize;
+      let produced = (z.total_out() - before_out) as usize;
+      input = &input[consumed..];
+      if limit > 0 && out.len() + produced > limit {
+        return Err(InflateError::TooLarge);
+      }
+      out.extend_from_slice(&step[..produced]);
+      if status == Status::StreamEnd || (input.is_empty() && produced < STEP) {
+        return Ok(());
+      }
+      if consumed == 0 && produced == 0 {
+        // No progress although there is input and room for output.
+        return Err(InflateError::Corrupt("invalid deflate data".to_string()));
+      }
+    }
+  }
+}
+
+/// The sending side's compression context.
+#[derive(Debug)]
+pub struct Deflater {
+  inner: Option<Compress>,
+  level: u32,
+  window_bits: u8,
+  no_context_takeover: bool,
+}
+
+impl Deflater {
+  /// A context compressing at `level` (0-9) with `window_bits` (9-15; 8 is raised to 9, as
+  /// zlib does for raw deflate). With `no_context_takeover` the state is dropped after
+  /// every message.
+  pub fn new(level: u32, window_bits: u8, no_context_takeover: bool) -> Self {
+    Deflater {
+      inner: None,
+      level: level.min(9),
+      window_bits: window_bits.clamp(9, 15),
+      no_context_takeover,
+    }
+  }
+
+  /// Whether zlib state is currently allocated.
+  pub fn is_allocated(&self) -> bool {
+    self.inner.is_some()
+  }
+
+  /// Drops the zlib state.
+  pub fn release(&mut self) {
+    self.inner = None;
+  }
+
+  /// Compresses one fragment's data, appending to `out`, with a sync flush. On `fin` the
+  /// trailing `00 00 ff ff` is removed (RFC 7692 §7.2.1).
+  pub fn deflate(&mut self, mut input: &[u8], fin: bool, out: &mut Vec<u8>) {
+    let (level, bits) = (self.level, self.window_bits);
+    let z = self
+      .inner
+      .get_or_insert_with(|| Compress::new_with_window_bits(Compression::new(level), false, bits));
+    loop {
+      out.reserve(input.len() / 2 + 64);
+      let before_in = z.total_in();
+      // A sync flush of in-memory buffers cannot fail with a valid stream.
+      let _ = z.compress_vec(input, out, FlushCompress::Sync);
+      input = &input[(z.total_in() - before_in) as usize..];
+      if input.is_empty() && out.len() < out.capacity() {
+        break;
+      }
+    }
+    if fin {
+      if out.ends_with(&TRAILER) {
+        out.truncate(out.len() - TRAILER.len());
+      }
+      if self.no_context_takeover {
+        self.inner = None;
+      }
+    }
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn rfc7692_hello() {
+    // RFC 7692 §7.2.3.1: "Hello" compressed is f2 48 cd c9 c9 07 00.
+    let mut out = Vec::new();
+    Inflater::new(15, false)
+      .inflate(
+        &[0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00],
+        true,
+        &mut out,
+        0,
+      )
+      .unwrap();
+    assert_eq!(out, b"Hello");
+    let mut d = Vec::new();
+    Deflater::new(6, 15, false).deflate(b"Hello", true, &mut d);
+    assert_eq!(d, [0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00]);
+  }
+
+  #[test]
+  fn rfc7692_context_takeover_example() {
+    // §7.2.3.2: the second "Hello" with a shared window is f2 00 11 00 00.
+    let mut inf = Inflater::new(15, false);
+    let mut out = Vec::new();
+    inf
+      .inflate(
+        &[0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00],
+        true,
+        &mut out,
+        0,
+      )
+      .unwrap();
+    out.clear();
+    inf
+      .inflate(&[0xf2, 0x00, 0x11, 0x00, 0x00], true, &mut out, 0)
+      .unwrap();
+    assert_eq!(out, b"Hello");
+  }
+
+  #[test]
+  fn round_trips_with_and_without_takeover() {
+    let data: Vec<u8> = (0..200_000u32)
+      .map(|i| (i % 97) as u8 ^ (i / 1000) as u8)
+      .collect();
+    for takeover in [false, true] {
+      let mut def = Deflater::new(6, 15, !takeover);
+      let mut inf = Inflater::new(15, !takeover);
+      for _ in 0..3 {
+        let mut c = Vec::new();
+        def.deflate(&data, true, &mut c);
+        assert!(c.len() < data.len());
+        let mut out = Vec::new();
+        inf.inflate(&c, true, &mut out, 0).unwrap();
+        assert_eq!(out, data);
+        assert_eq!(inf.is_allocated(), takeover);
+        assert_eq!(def.is_allocated(), takeover);
+      }
+    }
+  }
+
+  #[test]
+  fn fragments_inflate_to_the_whole() {
+    let data = b"fragmented text fragmented text fragmented text".repeat(100);
+    let mut def = Deflater::new(6, 15, false);
+    let mut c = Vec::new();
+    def.deflate(&data, true, &mut c);
+    for cut in [0, 1, 7, c.len() / 2, c.len() - 1] {
+      let mut inf = Inflater::new(15, false);
+      let mut out = Vec::new();
+      inf.inflate(&c[..cut], false, &mut out, 0).unwrap();
+      inf.inflate(&c[cut..], true, &mut out, 0).unwrap();
+      assert_eq!(out, data, "cut {cut}");
+    }
+  }
+
+  #[test]
+  fn a_bomb_stops_at_the_limit() {
+    let zeros = vec![0u8; 50 * 1024 * 1024];
+    let mut c = Vec::new();
+    Deflater::new(9, 15, true).deflate(&zeros, true, &mut c);
+    assert!(c.len() < 100 * 1024);
+    let mut out = Vec::new();
+    let limit = 1024 * 1024;
+    assert_eq!(
+      Inflater::new(15, false).inflate(&c, true, &mut out, limit),
+      Err(InflateError::TooLarge)
+    );
+    assert!(out.len() <= limit, "inflated {} bytes", out.len());
+    assert!(out.capacity() <= 2 * limit);
+  }
+
+  #[test]
+  fn corrupt_data_is_an_error() {
+    let mut out = Vec::new();
+    let r = Inflater::new(15, false).inflate(&[0xff, 0xff, 0xff, 0xff, 0xff], true, &mut out, 0);
+    assert!(matches!(r, Err(InflateError::Corrupt(_))), "{r:?}");
+  }
+
+  #[test]
+  fn small_windows() {
+    let data = b"abcabcabc window bits test ".repeat(1000);
+    for bits in 8..=15u8 {
+      let mut c = Vec::new();
+      Deflater::new(6, bits, false).deflate(&data, true, &mut c);
+      let mut out = Vec::new();
+      Inflater::new(bits.max(9), false)
+        .inflate(&c, true, &mut out, 0)
+        .unwrap();
+      assert_eq!(out, data, "bits {bits}");
+    }
+  }
+}
