@@ -374,3 +374,105 @@ fn memory_held_is_bounded_by_bytes_for_tiny_fragments() {
   assert_eq!(msg.len(), n);
   assert!(msg.capacity() <= 2 * n, "capacity {}", msg.capacity());
 }
+
+fn inflating(cfg: Config) -> Decoder {
+  let mut d = Decoder::new(cfg);
+  d.enable_inflate(15, false);
+  d
+}
+
+#[test]
+fn inflates_rfc7692_examples() {
+  // §7.2.3.1 "Hello" in one compressed frame, then fragmented (§7.2.3.3).
+  assert_eq!(
+    one(&mut inflating(Config::client()), "c107f248cdc9c90700"),
+    vec![Resolved::Text(b"Hello".to_vec())]
+  );
+  assert_eq!(
+    one(&mut inflating(Config::client()), "4103f248cd 8004c9c90700"),
+    vec![Resolved::Text(b"Hello".to_vec())]
+  );
+  // §7.2.3.2: context takeover, second message uses the window.
+  assert_eq!(
+    one(
+      &mut inflating(Config::client()),
+      "c107f248cdc9c90700 c105f200110000"
+    ),
+    vec![
+      Resolved::Text(b"Hello".to_vec()),
+      Resolved::Text(b"Hello".to_vec())
+    ]
+  );
+  // Uncompressed messages still pass through on a deflate connection.
+  assert_eq!(
+    one(&mut inflating(Config::client()), "810548656c6c6f"),
+    vec![Resolved::Text(b"Hello".to_vec())]
+  );
+}
+
+#[test]
+fn inflated_size_is_limited_while_inflating() {
+  // 1 MiB of zeros compresses to ~1 KiB; max_payload 64 KiB stops it.
+  let mut compressed = Vec::new();
+  oxws::proto::deflate::Deflater::new(9, 15, true).deflate(
+    &vec![0u8; 1 << 20],
+    true,
+    &mut compressed,
+  );
+  let input = frame(0xc2, &compressed, None);
+  let mut d = inflating(Config::client().with_max_payload(64 * 1024));
+  let events = decode_split(&mut d, &input, &[]);
+  assert_eq!(
+    events,
+    vec![Resolved::Error(ProtocolError::MessageTooLarge)]
+  );
+}
+
+#[test]
+fn corrupt_compressed_data_fails_with_1007() {
+  let e = error(&mut inflating(Config::client()), "c105ffffffffff");
+  assert_eq!(
+    (e, e.ws_code(), e.close_code()),
+    (ProtocolError::InvalidCompressedData, "Z_DATA_ERROR", 1007)
+  );
+}
+
+#[test]
+fn invalid_utf8_after_inflate_fails() {
+  let mut compressed = Vec::new();
+  oxws::proto::deflate::Deflater::new(6, 15, false).deflate(
+    &[0x41, 0xff, 0x41],
+    true,
+    &mut compressed,
+  );
+  let input = frame(0xc1, &compressed, None);
+  assert_eq!(
+    decode_split(&mut inflating(Config::client()), &input, &[]),
+    vec![Resolved::Error(ProtocolError::InvalidUtf8)]
+  );
+}
+
+#[test]
+fn compressed_messages_split_anywhere_give_the_same_events() {
+  let text = "compress me ".repeat(500);
+  let mut def = oxws::proto::deflate::Deflater::new(6, 15, false);
+  let mut input = Vec::new();
+  for i in 0..3 {
+    let mut c = Vec::new();
+    def.deflate(format!("{text}{i}").as_bytes(), true, &mut c);
+    // Split each message into two fragments: RSV1 only on the first.
+    let (a, b) = c.split_at(c.len() / 2);
+    input.extend(frame(0x41, a, Some([1, 2, 3, 4])));
+    input.extend(frame(0x80, b, Some([5, 6, 7, 8])));
+  }
+  let whole = decode_split(&mut inflating(Config::server()), &input, &[]);
+  assert_eq!(whole.len(), 3);
+  assert_eq!(whole[2], Resolved::Text(format!("{text}2").into_bytes()));
+  for cut in (0..input.len()).step_by(7) {
+    assert_eq!(
+      decode_split(&mut inflating(Config::server()), &input, &[cut]),
+      whole,
+      "cut {cut}"
+    );
+  }
+}

@@ -15,6 +15,7 @@
 
 use super::close;
 use super::config::{Config, Masking};
+use super::deflate::{InflateError, Inflater};
 use super::error::ProtocolError;
 use super::header::{FrameHeader, MAX_HEADER_LEN, RSV1, RSV2, RSV3};
 use super::mask::apply_mask;
@@ -133,6 +134,8 @@ pub struct Decoder {
   control: Vec<u8>,
   utf8: Utf8Validator,
   waiting_chunks: u32,
+  inflater: Option<Inflater>,
+  zbuf: Vec<u8>,
 }
 
 impl Decoder {
@@ -155,6 +158,8 @@ impl Decoder {
       control: Vec::with_capacity(0),
       utf8: Utf8Validator::new(),
       waiting_chunks: 0,
+      inflater: None,
+      zbuf: Vec::new(),
     }
   }
 
@@ -166,6 +171,20 @@ impl Decoder {
   /// Changes the RSV bits extensions may use (after permessage-deflate is negotiated).
   pub fn set_allowed_rsv(&mut self, rsv: u8) {
     self.config.allowed_rsv = rsv;
+  }
+
+  /// Turns on permessage-deflate: RSV1 is accepted and compressed messages are inflated
+  /// here, bounded by `max_payload` while inflating, and reported already inflated.
+  /// `window_bits` is the peer's negotiated maximum (8-15); with `no_context_takeover` the
+  /// inflate state is dropped after every message.
+  pub fn enable_inflate(&mut self, window_bits: u8, no_context_takeover: bool) {
+    self.config.allowed_rsv |= RSV1;
+    self.inflater = Some(Inflater::new(window_bits, no_context_takeover));
+  }
+
+  /// Whether the decoder currently holds zlib state (for memory accounting).
+  pub fn has_inflate_state(&self) -> bool {
+    self.inflater.as_ref().is_some_and(Inflater::is_allocated)
   }
 
   /// Whether a close frame has been received (further input is ignored).
@@ -180,7 +199,7 @@ impl Decoder {
 
   /// Bytes the decoder holds for incomplete frames and messages (for memory accounting).
   pub fn buffered_bytes(&self) -> usize {
-    self.header_len + self.held.len() + self.control.len()
+    self.header_len + self.held.len() + self.control.len() + self.zbuf.len()
   }
 
   /// Takes the payload of the last [`Event::Message`] reported as [`Payload::Held`].
@@ -214,6 +233,10 @@ impl Decoder {
       self.stage = Stage::Failed;
       self.held = Vec::new();
       self.control = Vec::new();
+      self.zbuf = Vec::new();
+      if let Some(inflater) = self.inflater.as_mut() {
+        inflater.release();
+      }
     }
     result
   }
@@ -416,6 +439,9 @@ impl Decoder {
     }
 
     // Data frame.
+    if self.message.compressed && self.inflater.is_some() {
+      return self.read_compressed(chunk, pos, sink);
+    }
     if whole && self.frame.fin && !self.message.active {
       let end = pos + len;
       self.unmask(&mut chunk[pos..end], 0);
@@ -488,6 +514,85 @@ impl Decoder {
     self.end_message();
     sink.event(event);
     Ok(Step::Yield(next))
+  }
+
+  /// Payload stage of a compressed message when the decoder inflates: each frame's bytes
+  /// are inflated when the frame is complete (straight from the chunk when it lies there
+  /// whole), into the held buffer, bounded by `max_payload` while inflating.
+  fn read_compressed(
+    &mut self,
+    chunk: &mut [u8],
+    pos: usize,
+    sink: &mut impl EventSink,
+  ) -> Result<Step, ProtocolError> {
+    if !self.message.active {
+      self.message.active = true;
+      self.held.clear();
+      self.utf8.reset();
+      self.zbuf.clear();
+    }
+    let avail = (chunk.len() - pos) as u64;
+    let take = avail.min(self.frame.remaining) as usize;
+    let next = pos + take;
+    if self.frame.done == 0 && avail >= self.frame.remaining {
+      self.unmask(&mut chunk[pos..next], 0);
+      self.frame.remaining = 0;
+      self.inflate_frame(&chunk[pos..next])?;
+    } else {
+      let at = self.zbuf.len();
+      self.zbuf.extend_from_slice(&chunk[pos..next]);
+      if let Some(m) = self.frame.mask {
+        apply_mask(&mut self.zbuf[at..], m, self.frame.done as usize);
+      }
+      self.frame.done += take as u64;
+      self.frame.remaining -= take as u64;
+      if self.frame.remaining > 0 {
+        return Ok(Step::NeedMore);
+      }
+      let zbuf = std::mem::take(&mut self.zbuf);
+      let result = self.inflate_frame(&zbuf);
+      self.zbuf = zbuf;
+      self.zbuf.clear();
+      result?;
+    }
+    self.end_frame();
+    if !self.frame.fin {
+      return Ok(Step::Continue(next));
+    }
+    if !self.message.binary && !self.config.skip_utf8_validation && self.utf8.finish().is_err() {
+      return Err(ProtocolError::InvalidUtf8);
+    }
+    let event = Event::Message {
+      binary: self.message.binary,
+      compressed: false,
+      payload: Payload::Held,
+    };
+    self.end_message();
+    sink.event(event);
+    Ok(Step::Yield(next))
+  }
+
+  /// Inflates one complete compressed frame onto the held message, then checks the new text.
+  fn inflate_frame(&mut self, data: &[u8]) -> Result<(), ProtocolError> {
+    let at = self.held.len();
+    let limit = usize::try_from(self.config.max_payload).unwrap_or(usize::MAX);
+    let inflater = self
+      .inflater
+      .as_mut()
+      .expect("read_compressed only runs with an inflater");
+    inflater
+      .inflate(data, self.frame.fin, &mut self.held, limit)
+      .map_err(|e| match e {
+        InflateError::TooLarge => ProtocolError::MessageTooLarge,
+        InflateError::Corrupt(_) => ProtocolError::InvalidCompressedData,
+      })?;
+    if !self.message.binary
+      && !self.config.skip_utf8_validation
+      && self.utf8.feed(&self.held[at..]).is_err()
+    {
+      return Err(ProtocolError::InvalidUtf8);
+    }
+    Ok(())
   }
 
   /// A control frame is complete: its payload is `chunk[start..end]`, or held when

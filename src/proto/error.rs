@@ -49,11 +49,14 @@ pub enum ProtocolError {
   /// A close frame whose status code may not appear on the wire.
   #[error("Invalid WebSocket frame: invalid status code {0}")]
   InvalidCloseCode(u16),
+  /// A compressed message that does not inflate (zlib's `Z_DATA_ERROR`, close 1007).
+  #[error("invalid compressed data")]
+  InvalidCompressedData,
 }
 
 impl ProtocolError {
   /// Every variant, in the order of [`ProtocolError::index`] (for tables and tests).
-  pub const ALL: [ProtocolError; 13] = [
+  pub const ALL: [ProtocolError; 14] = [
     ProtocolError::UnexpectedRsv23,
     ProtocolError::UnexpectedRsv1,
     ProtocolError::InvalidOpcode(0),
@@ -67,6 +70,7 @@ impl ProtocolError {
     ProtocolError::TooManyBufferedChunks,
     ProtocolError::InvalidUtf8,
     ProtocolError::InvalidCloseCode(0),
+    ProtocolError::InvalidCompressedData,
   ];
 
   /// A stable small number for the variant (what the binding reports to JS).
@@ -85,6 +89,7 @@ impl ProtocolError {
       ProtocolError::TooManyBufferedChunks => 10,
       ProtocolError::InvalidUtf8 => 11,
       ProtocolError::InvalidCloseCode(_) => 12,
+      ProtocolError::InvalidCompressedData => 13,
     }
   }
 
@@ -101,7 +106,7 @@ impl ProtocolError {
   /// The close status the connection is failed with (1002, 1007, 1008 or 1009).
   pub fn close_code(&self) -> u16 {
     match self {
-      ProtocolError::InvalidUtf8 => 1007,
+      ProtocolError::InvalidUtf8 | ProtocolError::InvalidCompressedData => 1007,
       ProtocolError::TooManyFragments | ProtocolError::TooManyBufferedChunks => 1008,
       ProtocolError::PayloadLengthTooLarge | ProtocolError::MessageTooLarge => 1009,
       _ => 1002,
@@ -125,12 +130,16 @@ impl ProtocolError {
       }
       ProtocolError::InvalidUtf8 => "WS_ERR_INVALID_UTF8",
       ProtocolError::InvalidCloseCode(_) => "WS_ERR_INVALID_CLOSE_CODE",
+      ProtocolError::InvalidCompressedData => "Z_DATA_ERROR",
     }
   }
 
   /// Whether `ws` reports this violation as a `RangeError` (all but invalid UTF-8, an `Error`).
   pub fn is_range_error(&self) -> bool {
-    !matches!(self, ProtocolError::InvalidUtf8)
+    !matches!(
+      self,
+      ProtocolError::InvalidUtf8 | ProtocolError::InvalidCompressedData
+    )
   }
 }
 
