@@ -155,6 +155,18 @@ class FrameReceiver {
   }
 
   /**
+   * Turns on permessage-deflate: compressed messages are inflated by the core (bounded by
+   * `maxPayload` while inflating) and delivered inflated.
+   *
+   * @param {Number} windowBits The peer's negotiated window bits (8-15)
+   * @param {Boolean} noContextTakeover The peer resets its context after each message
+   * @public
+   */
+  enableInflate(windowBits, noContextTakeover) {
+    this._native.enableInflate(windowBits, noContextTakeover);
+  }
+
+  /**
    * Bytes the core holds for incomplete frames and messages.
    *
    * @type {Number}

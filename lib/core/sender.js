@@ -67,17 +67,8 @@ function reserve(size) {
  * @public
  */
 function frame(data, opcode, options = {}) {
-  let flags = opcode;
-  if (options.fin !== false) flags |= FLAG_FIN;
-  if (options.rsv1) flags |= FLAG_RSV1;
-  let key = 0;
-  if (options.mask) {
-    if (options.maskKey === undefined) flags |= FLAG_RANDOM_MASK;
-    else {
-      flags |= FLAG_MASK;
-      key = options.maskKey >>> 0;
-    }
-  }
+  const flags = flagsFor(opcode, options);
+  const key = options.mask && options.maskKey !== undefined ? options.maskKey >>> 0 : 0;
 
   const length = data.length;
 
@@ -100,8 +91,40 @@ function frame(data, opcode, options = {}) {
   return [slab.subarray(at, at + n)];
 }
 
+/**
+ * The `frameInto` flag bits for a frame.
+ *
+ * @param {Number} opcode The opcode
+ * @param {Object} options `fin` (default true), `rsv1`, `mask`, `maskKey`
+ * @return {Number} The flags
+ * @private
+ */
+function flagsFor(opcode, options) {
+  let flags = opcode;
+  if (options.fin !== false) flags |= FLAG_FIN;
+  if (options.rsv1) flags |= FLAG_RSV1;
+  if (options.mask) flags |= options.maskKey === undefined ? FLAG_RANDOM_MASK : FLAG_MASK;
+  return flags;
+}
+
+/**
+ * Compresses and frames `data` with a permessage-deflate context (one native call).
+ *
+ * @param {Object} deflate An object with `frame(data, flags, maskKey)` (PerMessageDeflate)
+ * @param {Buffer} data The payload
+ * @param {Number} opcode The opcode (0 for continuation fragments)
+ * @param {Object} [options] As for `frame()`; `rsv1` marks the first fragment
+ * @return {Buffer[]} The frame, as one buffer
+ * @public
+ */
+function frameCompressed(deflate, data, opcode, options = {}) {
+  const key = options.mask && options.maskKey !== undefined ? options.maskKey >>> 0 : 0;
+  return [deflate.frame(data, flagsFor(opcode, options), key)];
+}
+
 module.exports = {
   frame,
+  frameCompressed,
   OPCODE_CONTINUATION,
   OPCODE_TEXT,
   OPCODE_BINARY,

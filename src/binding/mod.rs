@@ -2,6 +2,7 @@
 //! arguments, calls `crate::proto`, and converts the result; no protocol logic lives here.
 
 mod accel;
+mod deflater;
 mod errors;
 mod handshake;
 mod receiver;

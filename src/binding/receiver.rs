@@ -193,6 +193,16 @@ impl Receiver {
     self.decoder.set_allowed_rsv(if enabled { RSV1 } else { 0 });
   }
 
+  /// Turns on permessage-deflate: compressed messages are inflated in Rust (bounded by
+  /// `maxPayload` while inflating) and reported already inflated. `windowBits` is the peer's
+  /// negotiated maximum; `noContextTakeover` drops the inflate state after each message.
+  #[napi]
+  pub fn enable_inflate(&mut self, window_bits: u32, no_context_takeover: bool) {
+    self
+      .decoder
+      .enable_inflate(window_bits.clamp(8, 15) as u8, no_context_takeover);
+  }
+
   /// Bytes held for incomplete frames and messages.
   #[napi(getter)]
   pub fn buffered_bytes(&self) -> u32 {

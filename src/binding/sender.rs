@@ -7,14 +7,25 @@ use napi_derive::napi;
 use std::cell::RefCell;
 
 /// Flag bits of `frameInto`'s `flags` (the low 4 bits are the opcode).
-const FLAG_FIN: u32 = 0x10;
-const FLAG_RSV1: u32 = 0x20;
+pub(crate) const FLAG_FIN: u32 = 0x10;
+pub(crate) const FLAG_RSV1: u32 = 0x20;
 const FLAG_MASK: u32 = 0x40;
 const FLAG_RANDOM_MASK: u32 = 0x80;
 const FLAG_HEADER_ONLY: u32 = 0x100;
 
 thread_local! {
   static MASKS: RefCell<MaskPool> = RefCell::new(MaskPool::new());
+}
+
+/// The masking key the flags ask for: random from the pool, the given one, or none.
+pub(crate) fn mask_key(flags: u32, mask: u32) -> Option<[u8; 4]> {
+  if flags & FLAG_RANDOM_MASK != 0 {
+    Some(MASKS.with(|pool| pool.borrow_mut().next_key()))
+  } else if flags & FLAG_MASK != 0 {
+    Some(mask.to_be_bytes())
+  } else {
+    None
+  }
 }
 
 /// Writes one frame for `data` into `out` at `offset`; returns the bytes written.
@@ -39,13 +50,7 @@ pub fn frame_into(
       "The output buffer overlaps the data",
     ));
   }
-  let key = if flags & FLAG_RANDOM_MASK != 0 {
-    Some(MASKS.with(|pool| pool.borrow_mut().next_key()))
-  } else if flags & FLAG_MASK != 0 {
-    Some(mask.to_be_bytes())
-  } else {
-    None
-  };
+  let key = mask_key(flags, mask);
   let opts = FrameOptions {
     opcode: OpCode::from(flags as u8),
     fin: flags & FLAG_FIN != 0,

@@ -1,0 +1,92 @@
+'use strict';
+
+const assert = require('assert');
+const crypto = require('crypto');
+const zlib = require('zlib');
+const { describe, it } = require('node:test');
+
+const native = require('../../lib/native');
+const { FrameReceiver } = require('../../lib/core/receiver');
+const sender = require('../../lib/core/sender');
+const { recorder } = require('../helpers/frames');
+
+/** A PerMessageDeflate-shaped object over a native Deflater. */
+function deflateContext(noContextTakeover = false) {
+  const deflater = new native.Deflater(6, 15, noContextTakeover);
+  return { frame: (data, flags, key) => deflater.frame(data, flags, key) };
+}
+
+function decode(chunks, options = {}) {
+  const handler = recorder();
+  const receiver = new FrameReceiver(handler, options);
+  receiver.enableInflate(15, false);
+  for (const chunk of chunks) receiver.write(Buffer.from(chunk));
+  return handler.events;
+}
+
+describe('permessage-deflate in the core', () => {
+  it('inflates the RFC 7692 examples', () => {
+    assert.deepStrictEqual(decode([Buffer.from('c107f248cdc9c90700', 'hex')]), [
+      ['text', Buffer.from('Hello').toString('hex'), false]
+    ]);
+    assert.deepStrictEqual(decode([Buffer.from('4103f248cd8004c9c90700', 'hex')]), [
+      ['text', Buffer.from('Hello').toString('hex'), false]
+    ]);
+  });
+
+  it('compresses what Node\'s zlib inflates, and inflates what Node\'s zlib compresses', () => {
+    const data = Buffer.from('hello hello hello hello '.repeat(100));
+    const [frame] = sender.frameCompressed(deflateContext(), data, sender.OPCODE_TEXT, { rsv1: true });
+    assert.strictEqual(frame[0], 0xc1);
+    const payload = frame.subarray(frame[1] === 126 ? 4 : 2);
+    const inflated = zlib.inflateRawSync(Buffer.concat([payload, Buffer.from('0000ffff', 'hex')]), {
+      finishFlush: zlib.constants.Z_SYNC_FLUSH
+    });
+    assert.ok(inflated.equals(data));
+
+    const compressed = zlib.deflateRawSync(data, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    const body = compressed.subarray(0, compressed.length - 4);
+    const header = body.length < 126 ? Buffer.from([0xc1, body.length]) : Buffer.from([0xc1, 126, body.length >> 8, body.length & 255]);
+    assert.deepStrictEqual(decode([Buffer.concat([header, body])]), [['text', data.toString('hex'), false]]);
+  });
+
+  it('round-trips masked messages through sender and receiver, with and without takeover', () => {
+    for (const noContextTakeover of [false, true]) {
+      const ctx = deflateContext(noContextTakeover);
+      const handler = recorder();
+      const receiver = new FrameReceiver(handler, { isServer: true });
+      receiver.enableInflate(15, noContextTakeover);
+      const messages = [];
+      for (let i = 0; i < 20; i++) {
+        const data = Buffer.concat([crypto.randomBytes(i * 10), Buffer.alloc(i * 1000, i)]);
+        messages.push(data);
+        receiver.write(sender.frameCompressed(ctx, data, sender.OPCODE_BINARY, { rsv1: true, mask: true })[0]);
+      }
+      assert.deepStrictEqual(
+        handler.events,
+        messages.map((m) => ['binary', m.toString('hex'), false])
+      );
+    }
+  });
+
+  it('stops a decompression bomb at maxPayload with 1009', () => {
+    const bomb = zlib.deflateRawSync(Buffer.alloc(64 * 1024 * 1024), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    const body = bomb.subarray(0, bomb.length - 4);
+    const header = Buffer.alloc(10);
+    header[0] = 0xc2;
+    header[1] = 127;
+    header.writeBigUInt64BE(BigInt(body.length), 2);
+    const before = process.memoryUsage().rss;
+    const events = decode([Buffer.concat([header, body])], { maxPayload: 1024 * 1024 });
+    assert.deepStrictEqual(events, [
+      ['error', 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH', 1009, 'RangeError', 'Max payload size exceeded']
+    ]);
+    assert.ok(process.memoryUsage().rss - before < 32 * 1024 * 1024);
+  });
+
+  it('reports data that does not inflate as Z_DATA_ERROR (1007)', () => {
+    const events = decode([Buffer.from('c105ffffffffff', 'hex')]);
+    assert.strictEqual(events.length, 1);
+    assert.deepStrictEqual(events[0].slice(0, 4), ['error', 'Z_DATA_ERROR', 1007, 'Error']);
+  });
+});
