@@ -5,43 +5,86 @@
  * `bufferutil` and `utf-8-validate` (and, as their issues land, `faye-websocket` and
  * `websocket-driver`), so npm `overrides` of any of those names to oxws need no code change.
  *
+ * - `new WebSocket(address, protocols?, options?)`: the ws client; `new WebSocket(null,
+ *   undefined, options)`: a server-side socket (as `WebSocketServer` creates them).
+ *   `class X extends WebSocket` works, and `instanceof` agrees with the ws class.
  * - `WebSocket(buffer)` without `new` on a Buffer/TypedArray/ArrayBuffer: the
  *   `utf-8-validate` verdict (a boolean).
- * - `WebSocket.mask` / `WebSocket.unmask`: the `bufferutil` functions.
- * - `WebSocket.isValidUTF8`: the `utf-8-validate` function.
+ * - Statics: ws's (`WebSocketServer`, `Server`, `createWebSocketStream`, `Receiver`,
+ *   `Sender`, `extension`, `subprotocol`, `PerMessageDeflate`, ready-state constants) and
+ *   bufferutil's `mask` / `unmask`, plus `isValidUTF8`.
  *
- * Statics are getters that load their module on first use, so `require('oxws')` in the
- * accelerator role stays cheap (the native addon loads on the first large input).
+ * Heavy parts load on first use (getters), so `require('oxws')` in the accelerator role
+ * stays cheap: the native addon loads only with the first connection or large input.
  */
 
 const bufferutil = require('./lib/accel/bufferutil');
 const isValidUTF8 = require('./lib/accel/utf-8-validate');
+const WsWebSocket = require('./lib/ws/websocket');
 
 /**
- * The WebSocket class of the ws API, also callable as `isValidUTF8`.
+ * The ws `WebSocket` class, also callable as `isValidUTF8`.
  *
- * @param {*} address A Buffer/TypedArray/ArrayBuffer when called without `new`
- * @return {Boolean|undefined} The UTF-8 verdict when called as a function
+ * @param {(String|URL|null|Uint8Array)} address The URL, `null` for a server-side socket,
+ *     or bytes to validate when called without `new`
+ * @param {(String|String[]|Object)} [protocols] Subprotocols, or the options
+ * @param {Object} [options] Connection options (ws's)
+ * @return {(WebSocket|Boolean)} The socket, or the UTF-8 verdict without `new`
  * @public
  */
-function WebSocket(address) {
+function WebSocket(address, protocols, options) {
   if (!new.target) {
     if (ArrayBuffer.isView(address) || address instanceof ArrayBuffer) {
       return isValidUTF8(address);
     }
-    throw new TypeError(
-      "Class constructor WebSocket cannot be invoked without 'new'"
-    );
+    throw new TypeError("Class constructor WebSocket cannot be invoked without 'new'");
   }
-  throw new Error(
-    'oxws: the ws-compatible WebSocket client/server is not available in this ' +
-      'version; only the protocol core and the bufferutil / utf-8-validate APIs are'
-  );
+  return Reflect.construct(WsWebSocket, arguments, new.target);
 }
 
+WebSocket.prototype = WsWebSocket.prototype;
+Object.defineProperty(WebSocket.prototype, 'constructor', {
+  configurable: true,
+  writable: true,
+  value: WebSocket
+});
+Object.setPrototypeOf(WebSocket, WsWebSocket);
+
+/**
+ * Defines a static that requires its module on first access.
+ *
+ * @param {String} name The property
+ * @param {Function} load Returns the value
+ * @private
+ */
+function lazy(name, load) {
+  Object.defineProperty(WebSocket, name, {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const value = load();
+      Object.defineProperty(WebSocket, name, { configurable: true, enumerable: true, writable: true, value });
+      return value;
+    }
+  });
+}
+
+lazy('WebSocketServer', () => require('./lib/ws/websocket-server'));
+lazy('Server', () => require('./lib/ws/websocket-server'));
+lazy('createWebSocketStream', () => require('./lib/ws/stream'));
+lazy('Receiver', () => require('./lib/ws/receiver'));
+lazy('Sender', () => require('./lib/ws/sender'));
+lazy('extension', () => require('./lib/ws/extension'));
+lazy('subprotocol', () => require('./lib/ws/subprotocol'));
+lazy('PerMessageDeflate', () => require('./lib/ws/permessage-deflate'));
+
+for (const [name, value] of [['CONNECTING', 0], ['OPEN', 1], ['CLOSING', 2], ['CLOSED', 3]]) {
+  Object.defineProperty(WebSocket, name, { enumerable: true, value });
+}
+
+WebSocket.WebSocket = WebSocket;
 WebSocket.mask = bufferutil.mask;
 WebSocket.unmask = bufferutil.unmask;
 WebSocket.isValidUTF8 = isValidUTF8;
-WebSocket.WebSocket = WebSocket;
 
 module.exports = WebSocket;

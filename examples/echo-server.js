@@ -1,0 +1,32 @@
+'use strict';
+
+/**
+ * A ws-API echo server: every message goes back with its type (text as text, binary as
+ * binary). Used by the Autobahn TestSuite in server mode.
+ *
+ * Usage: node examples/echo-server.js [port] [host]
+ */
+
+const { WebSocketServer } = require('..');
+
+const port = Number(process.argv[2] || 9001);
+const host = process.argv[3] || '127.0.0.1';
+
+// maxFragments: 0 — Autobahn 9.3.x/9.4.x send 4 MiB in 64-byte fragments, which ws 8.23's
+// default of 16384 rejects (see README "Limits").
+const wss = new WebSocketServer({ port, host, maxFragments: 0, perMessageDeflate: true });
+
+wss.on('connection', (ws) => {
+  ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+  ws.on('error', () => {});
+});
+
+wss.on('listening', () => console.log(`echo server on ws://${host}:${wss.address().port}`));
+
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    for (const ws of wss.clients) ws.terminate();
+    wss.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 500).unref();
+  });
+}

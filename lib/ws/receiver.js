@@ -1,0 +1,237 @@
+'use strict';
+
+/**
+ * The ws API's `Receiver`: a Writable that turns socket bytes into `'message'`, `'ping'`,
+ * `'pong'`, `'conclude'` and `'error'` events, with ws 8.23's constructor options. The
+ * decoding is done by the Rust core, one native call per chunk (`lib/core/receiver.js`).
+ */
+
+const { Writable } = require('stream');
+
+const { FrameReceiver } = require('../core/receiver');
+const { BINARY_TYPES, EMPTY_BUFFER, kWebSocket } = require('../constants');
+const { toArrayBuffer } = require('./buffer-util');
+
+/** Deferred event kinds (used when `allowSynchronousEvents` is false). */
+const EV_MESSAGE = 0;
+const EV_PING = 1;
+const EV_PONG = 2;
+const EV_CONCLUDE = 3;
+const EV_ERROR = 4;
+
+/**
+ * The handler the core calls; one per Receiver, holding no closures.
+ *
+ * @private
+ */
+class Dispatch {
+  constructor(receiver) {
+    this.receiver = receiver;
+  }
+
+  onMessage(data, isBinary) {
+    const receiver = this.receiver;
+    if (isBinary) data = convertBinary(data, receiver._binaryType);
+    receiver._deliver(EV_MESSAGE, data, isBinary);
+  }
+
+  onPing(data) {
+    this.receiver._deliver(EV_PING, data);
+  }
+
+  onPong(data) {
+    this.receiver._deliver(EV_PONG, data);
+  }
+
+  onClose(code, reason) {
+    this.receiver._concluded = true;
+    this.receiver._deliver(EV_CONCLUDE, code, reason.length ? reason : EMPTY_BUFFER);
+  }
+
+  onError(err) {
+    this.receiver._concluded = true;
+    this.receiver._deliver(EV_ERROR, err);
+  }
+}
+
+/**
+ * Converts a binary message to the shape `binaryType` asks for.
+ *
+ * @param {Buffer} data The message
+ * @param {String} binaryType One of `BINARY_TYPES`
+ * @return {(Buffer|ArrayBuffer|Blob|Buffer[])} The converted message
+ * @private
+ */
+function convertBinary(data, binaryType) {
+  switch (binaryType) {
+    case 'nodebuffer':
+      return data;
+    case 'arraybuffer':
+      return toArrayBuffer(data);
+    case 'blob':
+      return new Blob([data]);
+    default:
+      return data.length ? [data] : [];
+  }
+}
+
+class Receiver extends Writable {
+  /**
+   * Creates a Receiver.
+   *
+   * @param {Object} [options] Options object
+   * @param {Boolean} [options.allowSynchronousEvents=true] Whether more than one
+   *     `'message'`, `'ping'` or `'pong'` event may be emitted in the same tick
+   * @param {String} [options.binaryType=nodebuffer] The type for binary data
+   * @param {Object} [options.extensions] The negotiated extensions
+   * @param {Boolean} [options.isServer=false] Operate in server mode (frames must be masked)
+   * @param {Number} [options.maxBufferedChunks=0] Most chunks buffered for one frame
+   * @param {Number} [options.maxFragments=0] Most fragments in one message
+   * @param {Number} [options.maxPayload=0] Largest message in bytes
+   * @param {Boolean} [options.skipUTF8Validation=false] Skip UTF-8 validation of text and
+   *     close reasons
+   */
+  constructor(options = {}) {
+    super();
+
+    this._allowSynchronousEvents =
+      options.allowSynchronousEvents !== undefined ? options.allowSynchronousEvents : true;
+    this._binaryType = options.binaryType || BINARY_TYPES[0];
+    this._extensions = options.extensions || {};
+    this._isServer = !!options.isServer;
+    this._maxBufferedChunks = options.maxBufferedChunks | 0;
+    this._maxFragments = options.maxFragments | 0;
+    this._maxPayload = options.maxPayload | 0;
+    this._skipUTF8Validation = !!options.skipUTF8Validation;
+    this[kWebSocket] = undefined;
+
+    this._concluded = false;
+    this._error = null;
+    this._queue = null;
+    this._pendingCb = null;
+    this._core = new FrameReceiver(new Dispatch(this), {
+      isServer: this._isServer,
+      skipUTF8Validation: this._skipUTF8Validation,
+      maxPayload: this._maxPayload,
+      maxFragments: this._maxFragments,
+      maxBufferedChunks: this._maxBufferedChunks
+    });
+
+    const perMessageDeflate = this._extensions['permessage-deflate'];
+    if (perMessageDeflate && perMessageDeflate.params) {
+      const { windowBits, noContextTakeover } = perMessageDeflate.inflateSettings();
+      this._core.enableInflate(windowBits, noContextTakeover);
+    }
+  }
+
+  /**
+   * Implements `Writable.prototype._write()`.
+   *
+   * @param {Buffer} chunk A chunk from the socket
+   * @param {String} encoding Ignored
+   * @param {Function} cb Called when the chunk is processed
+   * @private
+   */
+  _write(chunk, encoding, cb) {
+    if (this._concluded) return cb();
+
+    this._core.write(chunk);
+
+    if (this._queue !== null) {
+      this._pendingCb = cb;
+      return;
+    }
+
+    if (this._error !== null) {
+      const err = this._error;
+      this._error = null;
+      cb(err);
+      return;
+    }
+
+    cb();
+  }
+
+  /**
+   * Emits an event now, or queues it for a later tick when synchronous events are off.
+   *
+   * @private
+   */
+  _deliver(kind, a, b) {
+    if (this._allowSynchronousEvents && this._queue === null) {
+      this._emitEvent(kind, a, b);
+      return;
+    }
+
+    if (kind === EV_ERROR && this._queue === null) {
+      this._error = a;
+      return;
+    }
+
+    if (this._queue === null) {
+      this._queue = [];
+      setImmediate(drainQueue, this);
+    }
+    this._queue.push(kind, a, b);
+  }
+
+  /**
+   * Emits one decoded event.
+   *
+   * @private
+   */
+  _emitEvent(kind, a, b) {
+    switch (kind) {
+      case EV_MESSAGE:
+        this.emit('message', a, b);
+        break;
+      case EV_PING:
+        this.emit('ping', a);
+        break;
+      case EV_PONG:
+        this.emit('pong', a);
+        break;
+      case EV_CONCLUDE:
+        this.emit('conclude', a, b);
+        this.end();
+        break;
+      case EV_ERROR:
+        this._error = a;
+        break;
+    }
+  }
+}
+
+/**
+ * Emits one queued event per event-loop turn (`allowSynchronousEvents: false`), then
+ * completes the pending write.
+ *
+ * @param {Receiver} receiver The receiver
+ * @private
+ */
+function drainQueue(receiver) {
+  const queue = receiver._queue;
+  const kind = queue.shift();
+  const a = queue.shift();
+  const b = queue.shift();
+
+  receiver._emitEvent(kind, a, b);
+
+  if (queue.length) {
+    setImmediate(drainQueue, receiver);
+    return;
+  }
+
+  receiver._queue = null;
+  const cb = receiver._pendingCb;
+  receiver._pendingCb = null;
+  if (receiver._error !== null) {
+    const err = receiver._error;
+    receiver._error = null;
+    cb(err);
+  } else {
+    cb();
+  }
+}
+
+module.exports = Receiver;
