@@ -476,3 +476,31 @@ fn compressed_messages_split_anywhere_give_the_same_events() {
     );
   }
 }
+
+#[test]
+fn a_failed_decoder_stays_silent_after_too_many_chunks() {
+  // Found by fuzzing: the chunk limit was checked before the failed state.
+  let mut d = Decoder::new(Config::client().with_max_buffered_chunks(1));
+  assert_eq!(decode_split(&mut d, &[0x81], &[]), vec![]);
+  assert_eq!(
+    decode_split(&mut d, &[0x05], &[]),
+    vec![Resolved::Error(ProtocolError::TooManyBufferedChunks)]
+  );
+  let mut chunk = b"Hello".to_vec();
+  let mut events = Vec::new();
+  assert_eq!(d.feed(&mut chunk, 0, &mut events), Ok(5));
+  assert!(events.is_empty());
+}
+
+#[test]
+fn a_bfinal_block_does_not_end_the_connection_s_inflation() {
+  // RFC 7692 §7.2.3.5 allows BFINAL; the next message starts a new stream.
+  let mut d = inflating(Config::client());
+  assert_eq!(
+    one(&mut d, "c107f348cdc9c90700 c107f248cdc9c90700"),
+    vec![
+      Resolved::Text(b"Hello".to_vec()),
+      Resolved::Text(b"Hello".to_vec())
+    ]
+  );
+}

@@ -7,7 +7,8 @@
 //! * anything that spans chunks or fragments is appended, unmasked and (for text) UTF-8
 //!   checked as it arrives, into one buffer the decoder owns ([`Payload::Held`]); memory held
 //!   for a partial message is bounded by `max_payload` bytes plus a constant, whatever the
-//!   fragment or chunk size.
+//!   fragment or chunk size (twice that while inflating: the compressed frame still arriving
+//!   and the inflated output are each bounded by `max_payload`).
 //!
 //! Short input means "need more": a partial header is kept (at most 14 bytes) and nothing is
 //! reported until the frame is complete, so any split of the same bytes gives the same events.
@@ -250,6 +251,9 @@ impl Decoder {
     let mut pos = start.min(chunk.len());
     if pos == chunk.len() {
       return Ok(pos);
+    }
+    if matches!(self.stage, Stage::Closed | Stage::Failed) {
+      return Ok(chunk.len());
     }
     if self.waiting_chunks > 0
       && self.config.max_buffered_chunks > 0

@@ -71,17 +71,20 @@ impl Inflater {
     let z = self
       .inner
       .get_or_insert_with(|| Decompress::new_with_window_bits(false, window_bits));
-    let result = Self::run(z, input, out, limit).and_then(|_| {
-      if fin {
+    let result = Self::run(z, input, out, limit).and_then(|ended| {
+      if fin && !ended {
         Self::run(z, &TRAILER, out, limit)
       } else {
-        Ok(())
+        Ok(ended)
       }
     });
-    if result.is_err() || (fin && self.no_context_takeover) {
+    // A block with BFINAL set ends the DEFLATE stream (RFC 7692 §7.2.3.5): what follows is
+    // a new stream, so drop the state rather than feed it to an ended one (which inflates
+    // nothing, silently).
+    if !matches!(result, Ok(false)) || (fin && self.no_context_takeover) {
       self.inner = None;
     }
-    result
+    result.map(|_| ())
   }
 
   fn run(
@@ -89,7 +92,7 @@ impl Inflater {
     mut input: &[u8],
     out: &mut Vec<u8>,
     limit: usize,
-  ) -> Result<(), InflateError> {
+  ) -> Result<bool, InflateError> {
     let mut step = [0u8; STEP];
     loop {
       let before_in = z.total_in();
@@ -106,8 +109,11 @@ impl Inflater {
         return Err(InflateError::TooLarge);
       }
       out.extend_from_slice(&step[..produced]);
-      if status == Status::StreamEnd || (input.is_empty() && produced < STEP) {
-        return Ok(());
+      if status == Status::StreamEnd {
+        return Ok(true);
+      }
+      if input.is_empty() && produced < STEP {
+        return Ok(false);
       }
       if consumed == 0 && produced == 0 {
         // No progress although there is input and room for output.
