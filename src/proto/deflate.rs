@@ -134,8 +134,8 @@ pub struct Deflater {
 
 impl Deflater {
   /// A context compressing at `level` (0-9) with `window_bits` (9-15; 8 is raised to 9, as
-  /// zlib does for raw deflate). With `no_context_takeover` the state is dropped after
-  /// every message.
+  /// zlib does for raw deflate). With `no_context_takeover` every message starts a fresh
+  /// stream (the allocation is kept; [`Deflater::release`] frees it).
   pub fn new(level: u32, window_bits: u8, no_context_takeover: bool) -> Self {
     Deflater {
       inner: None,
@@ -177,7 +177,10 @@ impl Deflater {
         out.truncate(out.len() - TRAILER.len());
       }
       if self.no_context_takeover {
-        self.inner = None;
+        // Keep the allocation: the next message starts a fresh stream in it.
+        if let Some(z) = self.inner.as_mut() {
+          z.reset();
+        }
       }
     }
   }
@@ -241,7 +244,7 @@ mod tests {
         inf.inflate(&c, true, &mut out, 0).unwrap();
         assert_eq!(out, data);
         assert_eq!(inf.is_allocated(), takeover);
-        assert_eq!(def.is_allocated(), takeover);
+        assert!(def.is_allocated());
       }
     }
   }
