@@ -93,11 +93,48 @@ impl EventSink for Slots<'_> {
   }
 }
 
+/// Approximate native bytes of an allocated inflate context (32 KiB window + state).
+const INFLATE_STATE_BYTES: i64 = 48 * 1024;
+/// Changes smaller than this are not reported to V8 (each report is a call into V8).
+const REPORT_STEP: i64 = 16 * 1024;
+
 /// The receive side of one connection (see the module docs for the event layout).
-#[napi]
+///
+/// Native memory it holds (partial messages, inflate state) is reported to V8 with
+/// `adjust_external_memory`, so the GC feels the pressure of many connections; the report
+/// is withdrawn when the object is collected.
+#[napi(custom_finalize)]
 pub struct Receiver {
   decoder: Decoder,
   events: Int32Array,
+  reported: i64,
+}
+
+impl Receiver {
+  /// Native bytes held now.
+  fn native_bytes(&self) -> i64 {
+    let inflate = if self.decoder.has_inflate_state() { INFLATE_STATE_BYTES } else { 0 };
+    self.decoder.buffered_bytes() as i64 + inflate
+  }
+
+  /// Reports the change in native memory to V8 when it is large enough to matter.
+  fn report(&mut self, env: &Env) {
+    let now = self.native_bytes();
+    let delta = now - self.reported;
+    let worth_it = delta.abs() >= REPORT_STEP || (now == 0 && self.reported != 0);
+    if worth_it && env.adjust_external_memory(delta).is_ok() {
+      self.reported = now;
+    }
+  }
+}
+
+impl ObjectFinalize for Receiver {
+  fn finalize(self, env: Env) -> Result<()> {
+    if self.reported != 0 {
+      env.adjust_external_memory(-self.reported)?;
+    }
+    Ok(())
+  }
 }
 
 #[napi]
@@ -140,6 +177,7 @@ impl Receiver {
     Ok(Receiver {
       decoder: Decoder::new(config),
       events,
+      reported: 0,
     })
   }
 
@@ -147,7 +185,7 @@ impl Receiver {
   /// `events[0]` is set to the offset consumed: call again from there while it is short of
   /// `chunk.length`.
   #[napi(catch_unwind)]
-  pub fn push(&mut self, mut chunk: Uint8ArraySlice, start: u32) -> u32 {
+  pub fn push(&mut self, env: Env, mut chunk: Uint8ArraySlice, start: u32) -> u32 {
     // SAFETY: the JS thread is blocked for the call; the chunk and the event array are
     // distinct JS objects and these are the only references to them.
     let chunk = unsafe { chunk.as_mut() };
@@ -172,7 +210,9 @@ impl Receiver {
       }
     };
     slots.out[0] = consumed as i32;
-    slots.count as u32
+    let count = slots.count as u32;
+    self.report(&env);
+    count
   }
 
   /// Takes the payload of the last held message (zero-copy hand-over of the Rust buffer).
