@@ -1,0 +1,86 @@
+'use strict';
+
+const assert = require('assert');
+const crypto = require('crypto');
+const { describe, it } = require('node:test');
+
+const fallback = require('bufferutil/fallback');
+const ours = require('../../bufferutil');
+const main = require('../..');
+const native = require('../../lib/native');
+
+const MASK = Buffer.from([0x6d, 0xb6, 0xb2, 0x80]);
+
+/**
+ * Runs mask() of `impl` into a fresh output with guard bytes around the written range.
+ */
+function maskWith(impl, source, mask, offset, length) {
+  const output = Buffer.alloc(offset + length + 8, 0xaa);
+  impl.mask(source, mask, output, offset, length);
+  return output;
+}
+
+describe('bufferutil drop-in', () => {
+  it('has the bufferutil module shape', () => {
+    assert.deepStrictEqual(Object.keys(ours).sort(), ['mask', 'unmask']);
+    assert.strictEqual(main.mask, ours.mask);
+    assert.strictEqual(main.unmask, ours.unmask);
+  });
+
+  it('mask() matches bufferutil\'s fallback for every length 0..300 and odd offsets', () => {
+    const source = crypto.randomBytes(300);
+    for (let length = 0; length <= 300; length++) {
+      for (const offset of [0, 1, 3, 7]) {
+        const expected = maskWith(fallback, source, MASK, offset, length);
+        assert.ok(maskWith(ours, source, MASK, offset, length).equals(expected), `len ${length} off ${offset}`);
+        assert.ok(maskWith(native, source, MASK, offset, length).equals(expected), `native len ${length}`);
+      }
+    }
+  });
+
+  it('unmask() matches bufferutil\'s fallback for every length 0..300 and misaligned views', () => {
+    const backing = crypto.randomBytes(320);
+    for (let length = 0; length <= 300; length++) {
+      for (const start of [0, 1, 5]) {
+        const a = Buffer.from(backing.subarray(start, start + length));
+        const b = Buffer.from(a);
+        const view = Buffer.from(backing).subarray(start, start + length);
+        fallback.unmask(a, MASK);
+        ours.unmask(b, MASK);
+        native.unmask(view, MASK);
+        assert.ok(a.equals(b), `len ${length}`);
+        assert.ok(a.equals(view), `native view len ${length}`);
+      }
+    }
+  });
+
+  it('handles large sizes (64 KiB, 1 MiB, 16 MiB) and masking twice is the identity', () => {
+    for (const size of [64 * 1024, 1024 * 1024, 16 * 1024 * 1024]) {
+      const data = crypto.randomBytes(size);
+      const key = crypto.randomBytes(4);
+      const expected = Buffer.alloc(size);
+      fallback.mask(data, key, expected, 0, size);
+      const out = Buffer.alloc(size);
+      ours.mask(data, key, out, 0, size);
+      assert.ok(out.equals(expected), `mask ${size}`);
+      ours.unmask(out, key);
+      assert.ok(out.equals(data), `unmask ${size}`);
+    }
+  });
+
+  it('masks in place when source and output are the same buffer', () => {
+    const data = crypto.randomBytes(1000);
+    const copy = Buffer.from(data);
+    ours.mask(data, MASK, data, 0, data.length);
+    fallback.unmask(data, MASK);
+    assert.ok(data.equals(copy));
+  });
+
+  it('throws on out-of-range arguments instead of writing out of bounds', () => {
+    const out = Buffer.alloc(100);
+    assert.throws(() => native.mask(Buffer.alloc(100), MASK, out, 50, 100), /out of range/);
+    assert.throws(() => native.mask(Buffer.alloc(10), MASK, out, 0, 100), /out of range/);
+    assert.throws(() => native.unmask(Buffer.alloc(100), Buffer.alloc(2)), /at least 4 bytes/);
+    assert.throws(() => native.mask(Buffer.alloc(100), Buffer.alloc(3), out, 0, 100), /at least 4 bytes/);
+  });
+});
