@@ -22,9 +22,18 @@ let native;
  */
 function mask(source, mask, output, offset, length) {
   if (length < MASK_NATIVE_MIN) {
-    for (let i = 0; i < length; i++) {
-      output[offset + i] = source[i] ^ mask[i & 3];
+    const m0 = mask[0];
+    const m1 = mask[1];
+    const m2 = mask[2];
+    const m3 = mask[3];
+    let i = 0;
+    for (; i + 3 < length; i += 4) {
+      output[offset + i] = source[i] ^ m0;
+      output[offset + i + 1] = source[i + 1] ^ m1;
+      output[offset + i + 2] = source[i + 2] ^ m2;
+      output[offset + i + 3] = source[i + 3] ^ m3;
     }
+    for (; i < length; i++) output[offset + i] = source[i] ^ mask[i & 3];
     return;
   }
   if (native === undefined) native = require('../native');
@@ -41,9 +50,18 @@ function mask(source, mask, output, offset, length) {
 function unmask(buffer, mask) {
   const length = buffer.length;
   if (length < UNMASK_NATIVE_MIN) {
-    for (let i = 0; i < length; i++) {
-      buffer[i] ^= mask[i & 3];
+    const m0 = mask[0];
+    const m1 = mask[1];
+    const m2 = mask[2];
+    const m3 = mask[3];
+    let i = 0;
+    for (; i + 3 < length; i += 4) {
+      buffer[i] ^= m0;
+      buffer[i + 1] ^= m1;
+      buffer[i + 2] ^= m2;
+      buffer[i + 3] ^= m3;
     }
+    for (; i < length; i++) buffer[i] ^= mask[i & 3];
     return;
   }
   if (native === undefined) native = require('../native');

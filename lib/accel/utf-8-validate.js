@@ -3,8 +3,11 @@
 /**
  * The `utf-8-validate` API: a function `isValidUTF8(buffer) → boolean`, so
  * `overrides: { 'utf-8-validate': 'npm:oxws' }` (or `require('oxws/utf-8-validate')`) works.
- * Small inputs are checked in JavaScript; larger ones by simdutf8 in the addon.
+ * Small inputs are checked in JavaScript; larger ones by Node's `buffer.isUtf8` (simdutf)
+ * where it exists (Node >= 18.14), else by simdutf8 in the addon.
  */
+
+const { isUtf8 } = require('buffer');
 
 const { UTF8_NATIVE_MIN } = require('./thresholds');
 
@@ -76,6 +79,7 @@ function isValidUTF8Js(buf) {
 function isValidUTF8(buffer) {
   const bytes = buffer instanceof ArrayBuffer ? new Uint8Array(buffer) : buffer;
   if (bytes.length < UTF8_NATIVE_MIN) return isValidUTF8Js(bytes);
+  if (isUtf8 !== undefined) return isUtf8(bytes);
   if (native === undefined) native = require('../native');
   return native.isValidUTF8(bytes);
 }

@@ -1,9 +1,9 @@
 //! The N-API binding: the only module that uses `napi`. Each function converts its
 //! arguments, calls `crate::proto`, and converts the result; no protocol logic lives here.
 
-mod accel;
 mod deflater;
 mod errors;
 mod handshake;
+mod raw;
 mod receiver;
 mod sender;

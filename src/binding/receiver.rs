@@ -113,7 +113,11 @@ pub struct Receiver {
 impl Receiver {
   /// Native bytes held now.
   fn native_bytes(&self) -> i64 {
-    let inflate = if self.decoder.has_inflate_state() { INFLATE_STATE_BYTES } else { 0 };
+    let inflate = if self.decoder.has_inflate_state() {
+      INFLATE_STATE_BYTES
+    } else {
+      0
+    };
     self.decoder.buffered_bytes() as i64 + inflate
   }
 

@@ -17,6 +17,13 @@ thread_local! {
   static MASKS: RefCell<MaskPool> = RefCell::new(MaskPool::new());
 }
 
+/// Whether two byte slices share memory.
+fn overlaps(a: &[u8], b: &[u8]) -> bool {
+  let (a0, a1) = (a.as_ptr() as usize, a.as_ptr() as usize + a.len());
+  let (b0, b1) = (b.as_ptr() as usize, b.as_ptr() as usize + b.len());
+  a0 < b1 && b0 < a1
+}
+
 /// The masking key the flags ask for: random from the pool, the given one, or none.
 pub(crate) fn mask_key(flags: u32, mask: u32) -> Option<[u8; 4]> {
   if flags & FLAG_RANDOM_MASK != 0 {
@@ -44,7 +51,7 @@ pub fn frame_into(
 ) -> Result<u32> {
   // SAFETY: the JS thread is blocked for the call; overlap with `data` is refused below.
   let out = unsafe { out.as_mut() };
-  if super::accel::overlaps(out, data) {
+  if overlaps(out, data) {
     return Err(Error::new(
       Status::InvalidArg,
       "The output buffer overlaps the data",
