@@ -81,7 +81,7 @@ fn key(mask: &[u8]) -> Option<[u8; 4]> {
 }
 
 /// `mask(source, mask, output, offset, length)`.
-unsafe extern "C" fn mask_cb(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+unsafe fn mask_cb_body(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
   // SAFETY: all values come from this callback; slices are used before it returns. `source`
   // and `output` may alias (masking in place), so the source is copied first when they do.
   unsafe {
@@ -122,10 +122,7 @@ unsafe extern "C" fn mask_cb(env: sys::napi_env, info: sys::napi_callback_info) 
 }
 
 /// `unmask(buffer, mask)`.
-unsafe extern "C" fn unmask_cb(
-  env: sys::napi_env,
-  info: sys::napi_callback_info,
-) -> sys::napi_value {
+unsafe fn unmask_cb_body(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
   // SAFETY: as for `mask_cb`.
   unsafe {
     let [a0, a1] = args::<2>(env, info);
@@ -141,7 +138,7 @@ unsafe extern "C" fn unmask_cb(
 }
 
 /// `isValidUTF8(buffer)`.
-unsafe extern "C" fn is_valid_utf8_cb(
+unsafe fn is_valid_utf8_cb_body(
   env: sys::napi_env,
   info: sys::napi_callback_info,
 ) -> sys::napi_value {
@@ -156,6 +153,25 @@ unsafe extern "C" fn is_valid_utf8_cb(
     result
   }
 }
+
+/// Wraps a callback body so that a panic becomes a JS exception, never an abort.
+macro_rules! guarded {
+  ($name:ident, $body:ident) => {
+    unsafe extern "C" fn $name(
+      env: sys::napi_env,
+      info: sys::napi_callback_info,
+    ) -> sys::napi_value {
+      // SAFETY: forwards the callback's own arguments.
+      std::panic::catch_unwind(|| unsafe { $body(env, info) }).unwrap_or_else(|_| unsafe {
+        throw(env, b"oxws: internal error (panic) in a native call\0")
+      })
+    }
+  };
+}
+
+guarded!(mask_cb, mask_cb_body);
+guarded!(unmask_cb, unmask_cb_body);
+guarded!(is_valid_utf8_cb, is_valid_utf8_cb_body);
 
 /// Attaches the raw functions to `exports` (runs at module load).
 #[napi(module_exports)]
