@@ -1,4 +1,4 @@
-//! The sans-I/O WebSocket protocol core. No sockets, no timers, no `napi`: bytes in, events
+//! The sans-I/O WebSocket protocol core. No sockets, no timers, no Node bindings: bytes in, events
 //! and bytes out. Everything here builds and is tested with `cargo test --no-default-features`.
 
 pub mod close;
