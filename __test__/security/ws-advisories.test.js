@@ -151,8 +151,8 @@ describe('security regressions (ws API)', () => {
   it('Object.prototype names in Sec-WebSocket-Extensions are plain names', () => {
     const parsed = extension.parse('__proto__; constructor=1; hasOwnProperty, toString');
     assert.deepStrictEqual(Object.keys(parsed), ['__proto__', 'toString']);
-    assert.deepStrictEqual(parsed.__proto__[0].constructor, ['1']); // eslint-disable-line no-proto
-    assert.deepStrictEqual(parsed.__proto__[0].hasOwnProperty, [true]); // eslint-disable-line no-proto
+    assert.deepStrictEqual(parsed.__proto__[0].constructor, ['1']);
+    assert.deepStrictEqual(parsed.__proto__[0].hasOwnProperty, [true]);
   });
 
   it('CVE-2020-7662 (websocket-extensions): an unclosed quoted parameter fails fast', () => {
