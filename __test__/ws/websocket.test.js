@@ -133,9 +133,10 @@ describe('WebSocket', () => {
       const next = () => once(ws, 'message');
 
       ws.send('text');
-      let [data, isBinary] = await next();
-      assert.ok(Buffer.isBuffer(data));
+      const [text, isBinary] = await next();
+      assert.ok(Buffer.isBuffer(text));
       assert.strictEqual(isBinary, false);
+      let data;
 
       ws.binaryType = 'arraybuffer';
       ws.send(Buffer.from([1, 2, 3]));
