@@ -1,8 +1,22 @@
 /// <reference types="node" />
 
-// Hand-written public types for `oxws`: the ws 8 API (signatures compatible with
-// @types/ws, so TypeScript code written for ws compiles unchanged) plus the bufferutil /
-// utf-8-validate functions that hang on the main export.
+// Hand-written public types for `oxws`: the whole ws 8.23 API, with signatures compatible
+// with @types/ws 8 (TypeScript code written for ws compiles unchanged), plus the
+// bufferutil / utf-8-validate accelerator functions that hang on the main export.
+//
+// Shape: the main export is ONE value that is at once ws's `WebSocket` class (`new`,
+// `extends`, `instanceof`, the statics) and utf-8-validate's function (`oxws(buffer)` →
+// boolean). A TypeScript class cannot have a call signature, so the value is declared as
+// a `const` whose type carries both the construct and the call signatures; the instance
+// type is the interface of the same name, and a types-only namespace of the same name
+// holds everything ws users write as `WebSocket.X` in type positions (`WebSocket.RawData`,
+// `WebSocket.ServerOptions`, `WebSocket.Server`, ...). `export =` plus that merge gives
+//   import WebSocket = require('oxws');
+//   import WebSocket, { WebSocketServer, createWebSocketStream } from 'oxws';
+// (the latter with esModuleInterop), as with @types/ws.
+//
+// Declarations outside the namespace (WebSocketConstructor, WebSocketServer, Receiver,
+// Sender, PerMessageDeflate, ...) are module-private: reach them as `WebSocket.X`.
 
 import { EventEmitter } from 'events';
 import {
@@ -14,33 +28,48 @@ import {
   Server as HTTPServer
 } from 'http';
 import { Server as HTTPSServer } from 'https';
+import { createConnection } from 'net';
 import { Duplex, DuplexOptions, Writable } from 'stream';
 import { SecureContextOptions } from 'tls';
 import { URL } from 'url';
 import { ZlibOptions } from 'zlib';
 
-declare class WebSocket extends EventEmitter {
-  /** The connection is not yet open. */
-  static readonly CONNECTING: 0;
-  /** The connection is open and ready to communicate. */
-  static readonly OPEN: 1;
-  /** The connection is in the process of closing. */
-  static readonly CLOSING: 2;
-  /** The connection is closed. */
-  static readonly CLOSED: 3;
+// ---------------------------------------------------------------------------------------
+// The WebSocket instance
+// ---------------------------------------------------------------------------------------
 
+/** A WebSocket connection: ws's `WebSocket` instance. */
+interface WebSocket extends EventEmitter {
+  /**
+   * How binary messages are delivered: `'nodebuffer'` (default, a `Buffer`),
+   * `'arraybuffer'`, `'fragments'` (a `Buffer[]`, one per frame) or `'blob'` (ws ≥ 8.18).
+   * Can be changed at any time; an unknown value is ignored.
+   */
   binaryType: 'nodebuffer' | 'arraybuffer' | 'fragments' | 'blob';
+  /** Bytes queued by `send()` and not yet handed to the OS (framing included). */
   readonly bufferedAmount: number;
+  /** The negotiated extensions (`'permessage-deflate'` or `''`). */
   readonly extensions: string;
-  /** Whether the socket is paused. */
+  /** Whether `pause()` stopped the socket from emitting events. */
   readonly isPaused: boolean;
+  /** The subprotocol the server selected (`''` if none). */
   readonly protocol: string;
-  readonly readyState: typeof WebSocket.CONNECTING | typeof WebSocket.OPEN | typeof WebSocket.CLOSING | typeof WebSocket.CLOSED;
+  /** The current state of the connection. */
+  readonly readyState:
+    | typeof WebSocket.CONNECTING
+    | typeof WebSocket.OPEN
+    | typeof WebSocket.CLOSING
+    | typeof WebSocket.CLOSED;
+  /** The URL the client connected to (`undefined` on server-side sockets). */
   readonly url: string;
 
+  /** The connection is not yet open. */
   readonly CONNECTING: 0;
+  /** The connection is open and ready to communicate. */
   readonly OPEN: 1;
+  /** The connection is in the process of closing. */
   readonly CLOSING: 2;
+  /** The connection is closed. */
   readonly CLOSED: 3;
 
   onopen: ((event: WebSocket.Event) => void) | null;
@@ -48,39 +77,44 @@ declare class WebSocket extends EventEmitter {
   onclose: ((event: WebSocket.CloseEvent) => void) | null;
   onmessage: ((event: WebSocket.MessageEvent) => void) | null;
 
-  constructor(address: null);
-  constructor(address: string | URL, options?: WebSocket.ClientOptions | ClientRequestArgs);
-  constructor(
-    address: string | URL,
-    protocols?: string | string[],
-    options?: WebSocket.ClientOptions | ClientRequestArgs
-  );
-
+  /**
+   * Starts the closing handshake. `code` is a valid close status code; `data` (the
+   * reason) is at most 123 bytes. While connecting, aborts the handshake instead.
+   */
   close(code?: number, data?: string | Buffer | Uint8Array): void;
+  /** Sends a ping (payload ≤ 125 bytes; numbers are sent as their decimal string). */
   ping(data?: any, mask?: boolean, cb?: (err: Error) => void): void;
+  /** Sends a pong (payload ≤ 125 bytes; numbers are sent as their decimal string). */
   pong(data?: any, mask?: boolean, cb?: (err: Error) => void): void;
+  /** Sends a message: text for strings, binary otherwise (unless `options.binary`). */
   send(data: WebSocket.BufferLike, cb?: (err?: Error) => void): void;
-  send(
-    data: WebSocket.BufferLike,
-    options: { mask?: boolean | undefined; binary?: boolean | undefined; compress?: boolean | undefined; fin?: boolean | undefined },
-    cb?: (err?: Error) => void
-  ): void;
+  send(data: WebSocket.BufferLike, options: WebSocket.SendOptions, cb?: (err?: Error) => void): void;
+  /** Destroys the socket at once (no closing handshake). */
   terminate(): void;
-  /** Pause the socket. */
+  /**
+   * Stops the socket from emitting events (some may still come from data already
+   * buffered). A no-op while `CONNECTING` or once `CLOSED`.
+   */
   pause(): void;
-  /** Resume the socket. */
+  /** Resumes a paused socket. A no-op while `CONNECTING` or once `CLOSED`. */
   resume(): void;
 
+  // WHATWG-style events ('open', 'error', 'close', 'message').
   addEventListener<K extends keyof WebSocket.WebSocketEventMap>(
     type: K,
-    listener: ((event: WebSocket.WebSocketEventMap[K]) => void) | { handleEvent(event: WebSocket.WebSocketEventMap[K]): void },
+    listener:
+      | ((event: WebSocket.WebSocketEventMap[K]) => void)
+      | { handleEvent(event: WebSocket.WebSocketEventMap[K]): void },
     options?: WebSocket.EventListenerOptions
   ): void;
   removeEventListener<K extends keyof WebSocket.WebSocketEventMap>(
     type: K,
-    listener: ((event: WebSocket.WebSocketEventMap[K]) => void) | { handleEvent(event: WebSocket.WebSocketEventMap[K]): void }
+    listener:
+      | ((event: WebSocket.WebSocketEventMap[K]) => void)
+      | { handleEvent(event: WebSocket.WebSocketEventMap[K]): void }
   ): void;
 
+  // EventEmitter events.
   on(event: 'close', listener: (this: WebSocket, code: number, reason: Buffer) => void): this;
   on(event: 'error', listener: (this: WebSocket, error: Error) => void): this;
   on(event: 'upgrade', listener: (this: WebSocket, request: IncomingMessage) => void): this;
@@ -88,7 +122,10 @@ declare class WebSocket extends EventEmitter {
   on(event: 'open', listener: (this: WebSocket) => void): this;
   on(event: 'ping' | 'pong', listener: (this: WebSocket, data: Buffer) => void): this;
   on(event: 'redirect', listener: (this: WebSocket, url: string, request: ClientRequest) => void): this;
-  on(event: 'unexpected-response', listener: (this: WebSocket, request: ClientRequest, response: IncomingMessage) => void): this;
+  on(
+    event: 'unexpected-response',
+    listener: (this: WebSocket, request: ClientRequest, response: IncomingMessage) => void
+  ): this;
   on(event: string | symbol, listener: (this: WebSocket, ...args: any[]) => void): this;
 
   once(event: 'close', listener: (this: WebSocket, code: number, reason: Buffer) => void): this;
@@ -98,7 +135,10 @@ declare class WebSocket extends EventEmitter {
   once(event: 'open', listener: (this: WebSocket) => void): this;
   once(event: 'ping' | 'pong', listener: (this: WebSocket, data: Buffer) => void): this;
   once(event: 'redirect', listener: (this: WebSocket, url: string, request: ClientRequest) => void): this;
-  once(event: 'unexpected-response', listener: (this: WebSocket, request: ClientRequest, response: IncomingMessage) => void): this;
+  once(
+    event: 'unexpected-response',
+    listener: (this: WebSocket, request: ClientRequest, response: IncomingMessage) => void
+  ): this;
   once(event: string | symbol, listener: (this: WebSocket, ...args: any[]) => void): this;
 
   off(event: 'close', listener: (this: WebSocket, code: number, reason: Buffer) => void): this;
@@ -108,7 +148,10 @@ declare class WebSocket extends EventEmitter {
   off(event: 'open', listener: (this: WebSocket) => void): this;
   off(event: 'ping' | 'pong', listener: (this: WebSocket, data: Buffer) => void): this;
   off(event: 'redirect', listener: (this: WebSocket, url: string, request: ClientRequest) => void): this;
-  off(event: 'unexpected-response', listener: (this: WebSocket, request: ClientRequest, response: IncomingMessage) => void): this;
+  off(
+    event: 'unexpected-response',
+    listener: (this: WebSocket, request: ClientRequest, response: IncomingMessage) => void
+  ): this;
   off(event: string | symbol, listener: (this: WebSocket, ...args: any[]) => void): this;
 
   addListener(event: 'close', listener: (code: number, reason: Buffer) => void): this;
@@ -118,7 +161,10 @@ declare class WebSocket extends EventEmitter {
   addListener(event: 'open', listener: () => void): this;
   addListener(event: 'ping' | 'pong', listener: (data: Buffer) => void): this;
   addListener(event: 'redirect', listener: (url: string, request: ClientRequest) => void): this;
-  addListener(event: 'unexpected-response', listener: (request: ClientRequest, response: IncomingMessage) => void): this;
+  addListener(
+    event: 'unexpected-response',
+    listener: (request: ClientRequest, response: IncomingMessage) => void
+  ): this;
   addListener(event: string | symbol, listener: (...args: any[]) => void): this;
 
   removeListener(event: 'close', listener: (code: number, reason: Buffer) => void): this;
@@ -128,19 +174,267 @@ declare class WebSocket extends EventEmitter {
   removeListener(event: 'open', listener: () => void): this;
   removeListener(event: 'ping' | 'pong', listener: (data: Buffer) => void): this;
   removeListener(event: 'redirect', listener: (url: string, request: ClientRequest) => void): this;
-  removeListener(event: 'unexpected-response', listener: (request: ClientRequest, response: IncomingMessage) => void): this;
+  removeListener(
+    event: 'unexpected-response',
+    listener: (request: ClientRequest, response: IncomingMessage) => void
+  ): this;
   removeListener(event: string | symbol, listener: (...args: any[]) => void): this;
 }
 
-// The class under a second name, so the namespace below can re-export it as
-// `WebSocket.WebSocket` (the @types/ws pattern). At run time the export is also callable as
-// `isValidUTF8(buffer)` (the utf-8-validate shape); TypeScript users of that shape import it
-// from `oxws/utf-8-validate`, which is typed as a function.
-declare const WebSocketAlias: typeof WebSocket;
-interface WebSocketAlias extends WebSocket {}
+// ---------------------------------------------------------------------------------------
+// The WebSocket class side, and the main export
+// ---------------------------------------------------------------------------------------
+
+/**
+ * The class side of ws's `WebSocket`: what `new`, `extends` and the ready-state statics
+ * need. A subclass (`class MyWebSocket extends WebSocket {}`) satisfies it, so it is the
+ * constraint of the `WebSocket` option of `WebSocketServer`.
+ */
+interface WebSocketConstructor {
+  /**
+   * A server-side socket (what `WebSocketServer` creates; it calls `setSocket()`).
+   * As in ws, `options` is required at run time.
+   */
+  new (address: null): WebSocket;
+  new (address: null, protocols: undefined, options: WebSocket.ServerSocketOptions): WebSocket;
+  /** A client: connects to `address` (`ws:`, `wss:`, `http:`, `https:` or `ws+unix:`). */
+  new (address: string | URL, options?: WebSocket.ClientOptions | ClientRequestArgs): WebSocket;
+  /** A client offering the `protocols` subprotocols. */
+  new (
+    address: string | URL,
+    protocols?: string | string[],
+    options?: WebSocket.ClientOptions | ClientRequestArgs
+  ): WebSocket;
+
+  readonly prototype: WebSocket;
+
+  /** The connection is not yet open. */
+  readonly CONNECTING: 0;
+  /** The connection is open and ready to communicate. */
+  readonly OPEN: 1;
+  /** The connection is in the process of closing. */
+  readonly CLOSING: 2;
+  /** The connection is closed. */
+  readonly CLOSED: 3;
+}
+
+/**
+ * The main export: ws's `WebSocket` class with ws's statics, also callable (without
+ * `new`) as utf-8-validate, and carrying bufferutil's `mask` / `unmask`.
+ */
+interface WebSocketModule extends WebSocketConstructor {
+  /**
+   * utf-8-validate: whether `buffer` holds valid UTF-8. Only a call without `new` on
+   * bytes does this; any other argument throws a `TypeError` like a class called
+   * without `new`.
+   */
+  (buffer: Uint8Array | ArrayBuffer): boolean;
+
+  /** The class itself (`WebSocket.WebSocket === WebSocket`). */
+  readonly WebSocket: WebSocketModule;
+  /** ws's server. */
+  readonly WebSocketServer: typeof WebSocketServer;
+  /** ws's server, under its ws 7 name (not a named ESM export, as in ws). */
+  readonly Server: typeof WebSocketServer;
+  /** Wraps a WebSocket in a Duplex stream. */
+  readonly createWebSocketStream: typeof createWebSocketStream;
+  /** ws's frame decoder. */
+  readonly Receiver: typeof Receiver;
+  /** ws's frame writer. */
+  readonly Sender: typeof Sender;
+  /** `Sec-WebSocket-Extensions` parsing and formatting. */
+  readonly extension: WebSocket.Extension;
+  /** `Sec-WebSocket-Protocol` parsing. */
+  readonly subprotocol: WebSocket.Subprotocol;
+  /** permessage-deflate (RFC 7692), done in Rust. */
+  readonly PerMessageDeflate: typeof PerMessageDeflate;
+
+  /** bufferutil: masks `length` bytes of `source` with `mask` into `output` at `offset`. */
+  mask(source: Uint8Array, mask: Uint8Array, output: Uint8Array, offset: number, length: number): void;
+  /** bufferutil: unmasks `buffer` in place with the 4-byte `mask`. */
+  unmask(buffer: Uint8Array, mask: Uint8Array): void;
+  /** utf-8-validate: whether `buffer` holds valid UTF-8. */
+  isValidUTF8(buffer: Uint8Array | ArrayBuffer): boolean;
+}
+
+declare const WebSocket: WebSocketModule;
+
+// Module-private aliases so that namespace members of the same name can point at them.
+type WebSocketAlias = WebSocket;
+type WebSocketServerAlias<
+  T extends WebSocketConstructor = WebSocketConstructor,
+  U extends typeof IncomingMessage = typeof IncomingMessage
+> = WebSocketServer<T, U>;
+type ReceiverAlias = Receiver;
+type SenderAlias = Sender;
+type PerMessageDeflateAlias = PerMessageDeflate;
+
+// ---------------------------------------------------------------------------------------
+// WebSocketServer
+// ---------------------------------------------------------------------------------------
+
+/** ws's `WebSocketServer` (also exported as `Server`). */
+declare class WebSocketServer<
+  T extends WebSocketConstructor = WebSocketConstructor,
+  U extends typeof IncomingMessage = typeof IncomingMessage
+> extends EventEmitter {
+  /** The options, with ws's defaults filled in. */
+  options: WebSocket.ServerOptions<T, U>;
+  /**
+   * Declared by @types/ws; neither ws nor oxws sets it (it is `undefined`).
+   * @deprecated Use `options.path`.
+   */
+  path: string;
+  /** The connected clients (only with `clientTracking`, the default). */
+  clients: Set<InstanceType<T>>;
+
+  /**
+   * Exactly one of `port`, `server` and `noServer` must be given. With `port`, `callback`
+   * is a one-time `'listening'` listener.
+   */
+  constructor(options?: WebSocket.ServerOptions<T, U>, callback?: () => void);
+
+  /** The bound address of the underlying HTTP server (throws in `noServer` mode). */
+  address(): WebSocket.AddressInfo | string | null;
+  /**
+   * Stops accepting connections. Existing connections are not closed. `cb` is a one-time
+   * `'close'` listener; it gets an error if the server was not running.
+   */
+  close(cb?: (err?: Error) => void): void;
+  /** Completes (or rejects) an HTTP upgrade: for `noServer` mode. */
+  handleUpgrade(
+    request: InstanceType<U>,
+    socket: Duplex,
+    upgradeHead: Buffer,
+    callback: (client: InstanceType<T>, request: InstanceType<U>) => void
+  ): void;
+  /** Whether this server handles `request` (checks `options.path`). Overridable. */
+  shouldHandle(request: InstanceType<U>): boolean | Promise<boolean>;
+
+  on(event: 'connection', cb: (this: WebSocketServer<T, U>, websocket: InstanceType<T>, request: InstanceType<U>) => void): this;
+  on(event: 'error', cb: (this: WebSocketServer<T, U>, error: Error) => void): this;
+  on(event: 'headers', cb: (this: WebSocketServer<T, U>, headers: string[], request: InstanceType<U>) => void): this;
+  on(event: 'close' | 'listening', cb: (this: WebSocketServer<T, U>) => void): this;
+  on(
+    event: 'wsClientError',
+    cb: (this: WebSocketServer<T, U>, error: Error, socket: Duplex, request: InstanceType<U>) => void
+  ): this;
+  on(event: string | symbol, listener: (this: WebSocketServer<T, U>, ...args: any[]) => void): this;
+
+  once(event: 'connection', cb: (this: WebSocketServer<T, U>, websocket: InstanceType<T>, request: InstanceType<U>) => void): this;
+  once(event: 'error', cb: (this: WebSocketServer<T, U>, error: Error) => void): this;
+  once(event: 'headers', cb: (this: WebSocketServer<T, U>, headers: string[], request: InstanceType<U>) => void): this;
+  once(event: 'close' | 'listening', cb: (this: WebSocketServer<T, U>) => void): this;
+  once(
+    event: 'wsClientError',
+    cb: (this: WebSocketServer<T, U>, error: Error, socket: Duplex, request: InstanceType<U>) => void
+  ): this;
+  once(event: string | symbol, listener: (this: WebSocketServer<T, U>, ...args: any[]) => void): this;
+
+  off(event: 'connection', cb: (this: WebSocketServer<T, U>, websocket: InstanceType<T>, request: InstanceType<U>) => void): this;
+  off(event: 'error', cb: (this: WebSocketServer<T, U>, error: Error) => void): this;
+  off(event: 'headers', cb: (this: WebSocketServer<T, U>, headers: string[], request: InstanceType<U>) => void): this;
+  off(event: 'close' | 'listening', cb: (this: WebSocketServer<T, U>) => void): this;
+  off(
+    event: 'wsClientError',
+    cb: (this: WebSocketServer<T, U>, error: Error, socket: Duplex, request: InstanceType<U>) => void
+  ): this;
+  off(event: string | symbol, listener: (this: WebSocketServer<T, U>, ...args: any[]) => void): this;
+
+  addListener(event: 'connection', cb: (websocket: InstanceType<T>, request: InstanceType<U>) => void): this;
+  addListener(event: 'error', cb: (error: Error) => void): this;
+  addListener(event: 'headers', cb: (headers: string[], request: InstanceType<U>) => void): this;
+  addListener(event: 'close' | 'listening', cb: () => void): this;
+  addListener(event: 'wsClientError', cb: (error: Error, socket: Duplex, request: InstanceType<U>) => void): this;
+  addListener(event: string | symbol, listener: (...args: any[]) => void): this;
+
+  removeListener(event: 'connection', cb: (websocket: InstanceType<T>, request: InstanceType<U>) => void): this;
+  removeListener(event: 'error', cb: (error: Error) => void): this;
+  removeListener(event: 'headers', cb: (headers: string[], request: InstanceType<U>) => void): this;
+  removeListener(event: 'close' | 'listening', cb: () => void): this;
+  removeListener(event: 'wsClientError', cb: (error: Error, socket: Duplex, request: InstanceType<U>) => void): this;
+  removeListener(event: string | symbol, listener: (...args: any[]) => void): this;
+}
+
+// ---------------------------------------------------------------------------------------
+// createWebSocketStream, Receiver, Sender, PerMessageDeflate
+// ---------------------------------------------------------------------------------------
+
+/**
+ * Wraps `websocket` in a Duplex stream (`objectMode` is forced off; with
+ * `readableObjectMode` text messages are read as strings).
+ */
+declare function createWebSocketStream(websocket: WebSocket, options?: DuplexOptions): Duplex;
+
+/**
+ * ws's frame decoder: a Writable fed with the bytes from the socket; emits `'message'`,
+ * `'ping'`, `'pong'`, `'conclude'` (a close frame) and `'error'`.
+ */
+declare class Receiver extends Writable {
+  constructor(options?: WebSocket.ReceiverOptions);
+
+  on(event: 'message', listener: (data: WebSocket.RawData | Blob, isBinary: boolean) => void): this;
+  on(event: 'ping' | 'pong', listener: (data: Buffer) => void): this;
+  on(event: 'conclude', listener: (code: number, reason: Buffer) => void): this;
+  on(event: 'error', listener: (error: Error) => void): this;
+  on(event: string | symbol, listener: (...args: any[]) => void): this;
+
+  once(event: 'message', listener: (data: WebSocket.RawData | Blob, isBinary: boolean) => void): this;
+  once(event: 'ping' | 'pong', listener: (data: Buffer) => void): this;
+  once(event: 'conclude', listener: (code: number, reason: Buffer) => void): this;
+  once(event: 'error', listener: (error: Error) => void): this;
+  once(event: string | symbol, listener: (...args: any[]) => void): this;
+}
+
+/** ws's frame writer, over a connected socket. */
+declare class Sender {
+  /**
+   * @param socket The connection
+   * @param extensions The negotiated extensions (`{ 'permessage-deflate': PerMessageDeflate }`)
+   * @param generateMask Fills a 4-byte Buffer with a masking key
+   */
+  constructor(socket: Duplex, extensions?: { [name: string]: unknown }, generateMask?: (mask: Buffer) => void);
+
+  /** Called with write errors that have no callback to go to. */
+  onerror: (err: Error) => void;
+
+  /** Frames `data`: one Buffer, or the header then the payload. */
+  static frame(data: Buffer | string, options: WebSocket.FrameOptions): Buffer[];
+
+  /** Sends a close frame (`data`: the reason, at most 123 bytes). */
+  close(code?: number, data?: string | Uint8Array, mask?: boolean, cb?: (err?: Error) => void): void;
+  /** Sends a ping (at most 125 bytes). */
+  ping(data: any, mask?: boolean, cb?: (err?: Error) => void): void;
+  /** Sends a pong (at most 125 bytes). */
+  pong(data: any, mask?: boolean, cb?: (err?: Error) => void): void;
+  /** Sends a data frame. */
+  send(data: any, options: WebSocket.SendOptions, cb?: (err?: Error) => void): void;
+}
+
+/** permessage-deflate (RFC 7692) negotiation; the compression itself is done in Rust. */
+declare class PerMessageDeflate {
+  /** `'permessage-deflate'`. */
+  static readonly extensionName: 'permessage-deflate';
+
+  /** The accepted parameters (`null` until `accept()`). */
+  params: { [key: string]: number | boolean } | null;
+
+  constructor(options?: WebSocket.PerMessageDeflateOptions & { isServer?: boolean | undefined; maxPayload?: number | undefined });
+
+  /** The parameters a client offers. */
+  offer(): { [key: string]: number | boolean };
+  /** Accepts an offer (server) or a response (client), as `extension.parse` gives them. */
+  accept(configurations: Array<{ [key: string]: Array<string | true> }>): { [key: string]: number | boolean };
+  /** Releases the compression state. */
+  cleanup(): void;
+}
+
+// ---------------------------------------------------------------------------------------
+// The namespace: types reachable as `WebSocket.X` (and as named type imports)
+// ---------------------------------------------------------------------------------------
 
 declare namespace WebSocket {
-  /** Data a message can carry when sent. */
+  /** What `send()` accepts (anything `Buffer.from` takes, plus Blob). */
   type BufferLike =
     | string
     | Buffer
@@ -160,60 +454,105 @@ declare namespace WebSocket {
     | { valueOf(): string }
     | { [Symbol.toPrimitive](hint: string): string };
 
-  /** Data a `'message'` event delivers, by `binaryType`. */
+  /**
+   * The payload of a `'message'` event, by `binaryType`: `Buffer` ('nodebuffer'),
+   * `ArrayBuffer` ('arraybuffer') or `Buffer[]` ('fragments'). Text messages are Buffers
+   * too (`isBinary` is false). With `binaryType = 'blob'` binary messages are `Blob`s; as
+   * in @types/ws that case is not part of this union.
+   */
   type RawData = Buffer | ArrayBuffer | Buffer[];
-  /** @deprecated ws 7 name. */
+
+  /** The `data` of a WHATWG `MessageEvent` (text messages are strings). */
   type Data = string | Buffer | ArrayBuffer | Buffer[];
 
+  /** Accepted types for certificate and key data. */
   type CertMeta = string | string[] | Buffer | Buffer[];
 
+  /** A synchronous `verifyClient`: return whether to accept the handshake. */
   type VerifyClientCallbackSync<Request extends IncomingMessage = IncomingMessage> = (info: {
     origin: string;
     secure: boolean;
     req: Request;
   }) => boolean;
 
+  /** An asynchronous `verifyClient`: call `callback` with the verdict (and an HTTP error). */
   type VerifyClientCallbackAsync<Request extends IncomingMessage = IncomingMessage> = (
     info: { origin: string; secure: boolean; req: Request },
     callback: (res: boolean, code?: number, message?: string, headers?: OutgoingHttpHeaders) => void
   ) => void;
 
+  /**
+   * Last-minute customisation of the upgrade request: it must call `request.end()` once
+   * the headers are set.
+   */
   type FinishRequestCallback = (request: ClientRequest, websocket: WebSocket) => void;
 
+  /** Client options (also passed on to `http.request` / `https.request` / `tls.connect`). */
   interface ClientOptions extends SecureContextOptions {
+    /** @deprecated Ignored (ws overrides it); use the URL. */
     protocol?: string | undefined;
+    /** Subprotocols to offer, when not given as the second constructor argument (ws ≥ 8.22). */
     protocols?: string | string[] | undefined;
+    /** Follow redirects (default `false`). */
     followRedirects?: boolean | undefined;
+    /** Fills the masking key (default: crypto random). */
     generateMask?(mask: Buffer): void;
+    /** Opening handshake timeout in ms. */
     handshakeTimeout?: number | undefined;
+    /** Most redirects followed (default 10). */
     maxRedirects?: number | undefined;
+    /** permessage-deflate (default `true`). */
     perMessageDeflate?: boolean | PerMessageDeflateOptions | undefined;
     localAddress?: string | undefined;
+    /** `Sec-WebSocket-Version`: 8 or 13 (default 13). */
     protocolVersion?: number | undefined;
+    /** Extra request headers. */
     headers?: { [key: string]: string } | undefined;
+    /** The `Origin` (`Sec-WebSocket-Origin` for version 8) header. */
     origin?: string | undefined;
     agent?: Agent | undefined;
     host?: string | undefined;
     family?: number | undefined;
     checkServerIdentity?(servername: string, cert: CertMeta): boolean;
     rejectUnauthorized?: boolean | undefined;
+    servername?: string | undefined;
+    /** Allow several `'message'` / `'ping'` / `'pong'` events per tick (default `true`). */
     allowSynchronousEvents?: boolean | undefined;
+    /** Answer pings automatically (default `true`). */
     autoPong?: boolean | undefined;
+    /** Closing handshake timeout in ms before the socket is destroyed (default 30000). */
     closeTimeout?: number | undefined;
+    /** Largest message in bytes (default 100 MiB). */
     maxPayload?: number | undefined;
+    /** Most fragments in one message (default 16384; 0: no limit). */
     maxFragments?: number | undefined;
+    /** Most chunks buffered for one frame (default 262144; 0: no limit). */
     maxBufferedChunks?: number | undefined;
+    /** Most automatic pongs not yet written before the peer is cut off (default 60). */
     maxPendingAutoPongs?: number | undefined;
+    /** Skip UTF-8 validation of text and close reasons (default `false`). */
     skipUTF8Validation?: boolean | undefined;
-    createConnection?: typeof import('net').createConnection | undefined;
+    /** Opens the connection instead of `net.connect` / `tls.connect`. */
+    createConnection?: typeof createConnection | undefined;
     finishRequest?: FinishRequestCallback | undefined;
   }
 
+  /** Options of the internal server-side constructor form `new WebSocket(null, undefined, options)`. */
+  interface ServerSocketOptions {
+    autoPong?: boolean | undefined;
+    closeTimeout?: number | undefined;
+    maxPendingAutoPongs?: number | undefined;
+  }
+
+  /** permessage-deflate options (client and server). */
   interface PerMessageDeflateOptions {
     serverNoContextTakeover?: boolean | undefined;
     clientNoContextTakeover?: boolean | undefined;
-    serverMaxWindowBits?: number | undefined;
-    clientMaxWindowBits?: number | undefined;
+    /** A window size in bits (8-15), or `true` to offer/accept any. */
+    serverMaxWindowBits?: number | boolean | undefined;
+    /** A window size in bits (8-15), or `true` to advertise support. */
+    clientMaxWindowBits?: number | boolean | undefined;
+    /** Only `level` is used (zlib semantics); the rest is accepted for ws compatibility. */
     zlibDeflateOptions?:
       | {
           flush?: number | undefined;
@@ -227,11 +566,76 @@ declare namespace WebSocket {
           info?: boolean | undefined;
         }
       | undefined;
+    /** Accepted for ws compatibility. */
     zlibInflateOptions?: ZlibOptions | undefined;
+    /** Messages smaller than this many bytes are not compressed (default 1024). */
     threshold?: number | undefined;
+    /** Accepted for ws compatibility (compression does not go through zlib's pool). */
     concurrencyLimit?: number | undefined;
   }
 
+  /** Options of `send()`. */
+  interface SendOptions {
+    /** Mask the frame (default: true on clients). */
+    mask?: boolean | undefined;
+    /** Send as binary (default: true unless the data is a string). */
+    binary?: boolean | undefined;
+    /** Compress (when permessage-deflate was negotiated; default true). */
+    compress?: boolean | undefined;
+    /** Last fragment of the message (default true). */
+    fin?: boolean | undefined;
+  }
+
+  /** Options of `Sender.frame()`. */
+  interface FrameOptions {
+    /** The opcode (0x0-0xf). */
+    opcode: number;
+    /** Set the FIN bit. */
+    fin?: boolean | undefined;
+    /** Fills the masking key. */
+    generateMask?: ((mask: Buffer) => void) | undefined;
+    /** Mask the payload. */
+    mask?: boolean | undefined;
+    /** Where `generateMask` writes the key. */
+    maskBuffer?: Buffer | undefined;
+    /** Ignored: the payload is never modified. */
+    readOnly?: boolean | undefined;
+    /** Set the RSV1 bit. */
+    rsv1?: boolean | undefined;
+  }
+
+  /** Options of `new Receiver()`. */
+  interface ReceiverOptions {
+    allowSynchronousEvents?: boolean | undefined;
+    binaryType?: 'nodebuffer' | 'arraybuffer' | 'fragments' | 'blob' | undefined;
+    /** The negotiated extensions (`{ 'permessage-deflate': PerMessageDeflate }`). */
+    extensions?: { [name: string]: unknown } | undefined;
+    /** Server mode: frames must be masked. */
+    isServer?: boolean | undefined;
+    maxBufferedChunks?: number | undefined;
+    maxFragments?: number | undefined;
+    maxPayload?: number | undefined;
+    skipUTF8Validation?: boolean | undefined;
+  }
+
+  /** `WebSocket.extension`. */
+  interface Extension {
+    /**
+     * Parses a `Sec-WebSocket-Extensions` value: `{ name: [ { param: [value, ...] }, ... ] }`
+     * (`true` for a parameter without value). Throws a `SyntaxError` on malformed input.
+     */
+    parse(header: string): { [extension: string]: Array<{ [param: string]: Array<string | true> }> };
+    /** Formats extensions (`{ name: params | params[] }`) as a header value. */
+    format(extensions: { [extension: string]: object | object[] }): string;
+  }
+
+  /** `WebSocket.subprotocol`. */
+  interface Subprotocol {
+    /** Parses a `Sec-WebSocket-Protocol` value. Throws a `SyntaxError` on malformed input. */
+    parse(header: string): Set<string>;
+  }
+
+  // WHATWG-style event shapes (what `addEventListener` / `onX` listeners get).
   interface Event {
     type: string;
     target: WebSocket;
@@ -266,31 +670,55 @@ declare namespace WebSocket {
   }
 
   interface EventListenerOptions {
+    /** Remove the listener after its first call. */
     once?: boolean | undefined;
   }
 
+  /** Server options. Exactly one of `port`, `server` and `noServer` must be given. */
   interface ServerOptions<
-    U extends typeof WebSocket = typeof WebSocket,
+    U extends WebSocketConstructor = WebSocketConstructor,
     V extends typeof IncomingMessage = typeof IncomingMessage
   > {
+    /** Host to bind (with `port`). */
     host?: string | undefined;
+    /** Port to listen on: creates an HTTP server. */
     port?: number | undefined;
+    /** Pending connection queue length (with `port`). */
     backlog?: number | undefined;
+    /** An existing HTTP/S server to attach to. */
     server?: HTTPServer<V> | HTTPSServer<V> | undefined;
-    verifyClient?: VerifyClientCallbackAsync<InstanceType<V>> | VerifyClientCallbackSync<InstanceType<V>> | undefined;
+    /** Accepts or rejects handshakes (sync: 1 parameter; async: 2). */
+    verifyClient?:
+      | VerifyClientCallbackAsync<InstanceType<V>>
+      | VerifyClientCallbackSync<InstanceType<V>>
+      | undefined;
+    /** Picks the subprotocol (`false`: none). */
     handleProtocols?: (protocols: Set<string>, request: InstanceType<V>) => string | false;
+    /** Only accept this path. */
     path?: string | undefined;
+    /** No HTTP server: call `handleUpgrade()` yourself. */
     noServer?: boolean | undefined;
+    /** Allow several `'message'` / `'ping'` / `'pong'` events per tick (default `true`). */
     allowSynchronousEvents?: boolean | undefined;
+    /** Answer pings automatically (default `true`). */
     autoPong?: boolean | undefined;
+    /** Keep `server.clients` (default `true`). */
     clientTracking?: boolean | undefined;
+    /** Closing handshake timeout in ms before the socket is destroyed (default 30000). */
     closeTimeout?: number | undefined;
+    /** permessage-deflate (default `false`). */
     perMessageDeflate?: boolean | PerMessageDeflateOptions | undefined;
+    /** Largest message in bytes (default 100 MiB). */
     maxPayload?: number | undefined;
+    /** Most fragments in one message (default 16384; 0: no limit). */
     maxFragments?: number | undefined;
+    /** Most chunks buffered for one frame (default 262144; 0: no limit). */
     maxBufferedChunks?: number | undefined;
+    /** Most automatic pongs not yet written before the peer is cut off (default 60). */
     maxPendingAutoPongs?: number | undefined;
+    /** Skip UTF-8 validation of text and close reasons (default `false`). */
     skipUTF8Validation?: boolean | undefined;
+    /** The class for server-side sockets (a `WebSocket` subclass). */
     WebSocket?: U | undefined;
   }
 
@@ -300,133 +728,21 @@ declare namespace WebSocket {
     port: number;
   }
 
-  class Server<
-    T extends typeof WebSocket = typeof WebSocket,
+  /** ws's server (ws 7 name). */
+  type Server<
+    T extends WebSocketConstructor = WebSocketConstructor,
     U extends typeof IncomingMessage = typeof IncomingMessage
-  > extends EventEmitter {
-    options: ServerOptions<T, U>;
-    path: string;
-    clients: Set<InstanceType<T>>;
-
-    constructor(options?: ServerOptions<T, U>, callback?: () => void);
-
-    address(): AddressInfo | string | null;
-    close(cb?: (err?: Error) => void): void;
-    handleUpgrade(
-      request: InstanceType<U>,
-      socket: Duplex,
-      upgradeHead: Buffer,
-      callback: (client: InstanceType<T>, request: InstanceType<U>) => void
-    ): void;
-    shouldHandle(request: InstanceType<U>): boolean | Promise<boolean>;
-
-    on(event: 'connection', cb: (this: Server<T>, websocket: InstanceType<T>, request: InstanceType<U>) => void): this;
-    on(event: 'error', cb: (this: Server<T>, error: Error) => void): this;
-    on(event: 'headers', cb: (this: Server<T>, headers: string[], request: InstanceType<U>) => void): this;
-    on(event: 'close' | 'listening', cb: (this: Server<T>) => void): this;
-    on(event: 'wsClientError', cb: (this: Server<T>, error: Error, socket: Duplex, request: InstanceType<U>) => void): this;
-    on(event: string | symbol, listener: (this: Server<T>, ...args: any[]) => void): this;
-
-    once(event: 'connection', cb: (this: Server<T>, websocket: InstanceType<T>, request: InstanceType<U>) => void): this;
-    once(event: 'error', cb: (this: Server<T>, error: Error) => void): this;
-    once(event: 'headers', cb: (this: Server<T>, headers: string[], request: InstanceType<U>) => void): this;
-    once(event: 'close' | 'listening', cb: (this: Server<T>) => void): this;
-    once(event: 'wsClientError', cb: (this: Server<T>, error: Error, socket: Duplex, request: InstanceType<U>) => void): this;
-    once(event: string | symbol, listener: (this: Server<T>, ...args: any[]) => void): this;
-
-    off(event: 'connection', cb: (this: Server<T>, websocket: InstanceType<T>, request: InstanceType<U>) => void): this;
-    off(event: 'error', cb: (this: Server<T>, error: Error) => void): this;
-    off(event: 'headers', cb: (this: Server<T>, headers: string[], request: InstanceType<U>) => void): this;
-    off(event: 'close' | 'listening', cb: (this: Server<T>) => void): this;
-    off(event: 'wsClientError', cb: (this: Server<T>, error: Error, socket: Duplex, request: InstanceType<U>) => void): this;
-    off(event: string | symbol, listener: (this: Server<T>, ...args: any[]) => void): this;
-
-    addListener(event: 'connection', cb: (websocket: InstanceType<T>, request: InstanceType<U>) => void): this;
-    addListener(event: 'error', cb: (error: Error) => void): this;
-    addListener(event: 'headers', cb: (headers: string[], request: InstanceType<U>) => void): this;
-    addListener(event: 'close' | 'listening', cb: () => void): this;
-    addListener(event: 'wsClientError', cb: (error: Error, socket: Duplex, request: InstanceType<U>) => void): this;
-    addListener(event: string | symbol, listener: (...args: any[]) => void): this;
-
-    removeListener(event: 'connection', cb: (websocket: InstanceType<T>, request: InstanceType<U>) => void): this;
-    removeListener(event: 'error', cb: (error: Error) => void): this;
-    removeListener(event: 'headers', cb: (headers: string[], request: InstanceType<U>) => void): this;
-    removeListener(event: 'close' | 'listening', cb: () => void): this;
-    removeListener(event: 'wsClientError', cb: (error: Error, socket: Duplex, request: InstanceType<U>) => void): this;
-    removeListener(event: string | symbol, listener: (...args: any[]) => void): this;
-  }
-
-  const WebSocketServer: typeof Server;
-  interface WebSocketServer extends Server {}
-  const WebSocket: typeof WebSocketAlias;
+  > = WebSocketServerAlias<T, U>;
+  /** ws's server. */
+  type WebSocketServer<
+    T extends WebSocketConstructor = WebSocketConstructor,
+    U extends typeof IncomingMessage = typeof IncomingMessage
+  > = WebSocketServerAlias<T, U>;
+  /** A WebSocket (`WebSocket.WebSocket` in type position). */
   interface WebSocket extends WebSocketAlias {}
-
-  /** The ws API's frame decoder (a Writable). */
-  class Receiver extends Writable {
-    constructor(options?: {
-      allowSynchronousEvents?: boolean | undefined;
-      binaryType?: 'nodebuffer' | 'arraybuffer' | 'fragments' | 'blob' | undefined;
-      extensions?: { [name: string]: unknown } | undefined;
-      isServer?: boolean | undefined;
-      maxBufferedChunks?: number | undefined;
-      maxFragments?: number | undefined;
-      maxPayload?: number | undefined;
-      skipUTF8Validation?: boolean | undefined;
-    });
-  }
-
-  /** The ws API's frame writer. */
-  class Sender {
-    constructor(socket: Duplex, extensions?: { [name: string]: unknown }, generateMask?: (mask: Buffer) => void);
-    static frame(
-      data: Buffer | string,
-      options: {
-        fin?: boolean | undefined;
-        generateMask?: ((mask: Buffer) => void) | undefined;
-        mask?: boolean | undefined;
-        maskBuffer?: Buffer | undefined;
-        opcode: number;
-        readOnly?: boolean | undefined;
-        rsv1?: boolean | undefined;
-      }
-    ): Buffer[];
-    close(code?: number, data?: string | Uint8Array, mask?: boolean, cb?: (err?: Error) => void): void;
-    ping(data: any, mask?: boolean, cb?: (err?: Error) => void): void;
-    pong(data: any, mask?: boolean, cb?: (err?: Error) => void): void;
-    send(
-      data: any,
-      options: { binary?: boolean; compress?: boolean; fin?: boolean; mask?: boolean },
-      cb?: (err?: Error) => void
-    ): void;
-  }
-
-  /** permessage-deflate (RFC 7692), done in Rust. */
-  class PerMessageDeflate {
-    static readonly extensionName: 'permessage-deflate';
-    params: { [key: string]: number | boolean } | null;
-    constructor(options?: PerMessageDeflateOptions & { isServer?: boolean; maxPayload?: number });
-    offer(): { [key: string]: number | boolean };
-    accept(configurations: Array<{ [key: string]: Array<string | boolean> }>): { [key: string]: number | boolean };
-    cleanup(): void;
-  }
-
-  const extension: {
-    parse(header: string): { [extension: string]: Array<{ [param: string]: Array<string | true> }> };
-    format(extensions: { [extension: string]: object | object[] }): string;
-  };
-
-  const subprotocol: {
-    parse(header: string): Set<string>;
-  };
-
-  function createWebSocketStream(websocket: WebSocket, options?: DuplexOptions): Duplex;
-
-  /** bufferutil: masks `length` bytes of `source` into `output` at `offset`. */
-  function mask(source: Uint8Array, mask: Uint8Array, output: Uint8Array, offset: number, length: number): void;
-  /** bufferutil: unmasks `buffer` in place. */
-  function unmask(buffer: Uint8Array, mask: Uint8Array): void;
-  /** utf-8-validate: whether `buffer` is valid UTF-8. */
-  function isValidUTF8(buffer: Uint8Array | ArrayBuffer): boolean;
+  type Receiver = ReceiverAlias;
+  type Sender = SenderAlias;
+  type PerMessageDeflate = PerMessageDeflateAlias;
 }
 
 export = WebSocket;

@@ -141,31 +141,14 @@ class Sender {
    * @private
    */
   _control(opcode, data, mask, cb) {
-    let byteLength;
-
-    if (typeof data === 'string') {
-      byteLength = Buffer.byteLength(data);
-    } else if (isBlob(data)) {
-      byteLength = data.size;
-    } else {
-      data = toBuffer(data);
-      byteLength = data.length;
-    }
+    const payload = asPayload(data);
+    const byteLength = byteLengthOf(payload);
 
     if (byteLength > 125) {
       throw new RangeError('The data size must not be greater than 125 bytes');
     }
 
-    const options = this._options(opcode, byteLength, mask, true, false);
-
-    if (isBlob(data)) {
-      if (this._state !== DEFAULT) this.enqueue([this.getBlobData, data, false, options, cb]);
-      else this.getBlobData(data, false, options, cb);
-    } else if (this._state !== DEFAULT) {
-      this.enqueue([this.dispatch, data, false, options, cb]);
-    } else {
-      this.sendFrame(Sender.frame(data, options), cb);
-    }
+    this._submit(payload, false, this._options(opcode, byteLength, mask, true, false), cb);
   }
 
   /**
@@ -183,16 +166,8 @@ class Sender {
   send(data, options, cb) {
     let opcode = options.binary ? 2 : 1;
     let rsv1 = options.compress;
-    let byteLength;
-
-    if (typeof data === 'string') {
-      byteLength = Buffer.byteLength(data);
-    } else if (isBlob(data)) {
-      byteLength = data.size;
-    } else {
-      data = toBuffer(data);
-      byteLength = data.length;
-    }
+    const payload = asPayload(data);
+    const byteLength = byteLengthOf(payload);
 
     if (this._firstFragment) {
       this._firstFragment = false;
@@ -207,14 +182,22 @@ class Sender {
     if (options.fin) this._firstFragment = true;
 
     const opts = this._options(opcode, byteLength, options.mask, options.fin, rsv1);
+    this._submit(payload, this._compress, opts, cb);
+  }
 
+  /**
+   * Sends now, or queues behind a Blob being read; Blobs are read first.
+   *
+   * @private
+   */
+  _submit(data, compress, options, cb) {
     if (isBlob(data)) {
-      if (this._state !== DEFAULT) this.enqueue([this.getBlobData, data, this._compress, opts, cb]);
-      else this.getBlobData(data, this._compress, opts, cb);
+      if (this._state !== DEFAULT) this.enqueue([this.getBlobData, data, compress, options, cb]);
+      else this.getBlobData(data, compress, options, cb);
     } else if (this._state !== DEFAULT) {
-      this.enqueue([this.dispatch, data, this._compress, opts, cb]);
+      this.enqueue([this.dispatch, data, compress, options, cb]);
     } else {
-      this.dispatch(data, this._compress, opts, cb);
+      this.dispatch(data, compress, options, cb);
     }
   }
 
@@ -322,6 +305,29 @@ class Sender {
       this._socket.write(list[0], cb);
     }
   }
+}
+
+/**
+ * The payload to send: strings and Blobs as they are, anything else as a Buffer view.
+ *
+ * @param {*} data The data
+ * @return {(String|Blob|Buffer)} The payload
+ * @private
+ */
+function asPayload(data) {
+  return typeof data === 'string' || isBlob(data) ? data : toBuffer(data);
+}
+
+/**
+ * The byte length of a payload from `asPayload()`.
+ *
+ * @param {(String|Blob|Buffer)} payload The payload
+ * @return {Number} Its length in bytes
+ * @private
+ */
+function byteLengthOf(payload) {
+  if (typeof payload === 'string') return Buffer.byteLength(payload);
+  return isBlob(payload) ? payload.size : payload.length;
 }
 
 /**
