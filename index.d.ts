@@ -5,17 +5,22 @@
 // bufferutil / utf-8-validate accelerator functions that hang on the main export.
 //
 // Shape: the main export is ONE value that is at once ws's `WebSocket` class (`new`,
-// `extends`, `instanceof`, the statics) and utf-8-validate's function (`oxws(buffer)` →
-// boolean). A TypeScript class cannot have a call signature, so the value is declared as
-// a `const` whose type carries both the construct and the call signatures; the instance
-// type is the interface of the same name, and a types-only namespace of the same name
-// holds everything ws users write as `WebSocket.X` in type positions (`WebSocket.RawData`,
+// `extends`, `instanceof`, the statics) and utf-8-validate's function (`oxws(buffer)` ->
+// boolean). A TypeScript class cannot have a call signature, so the value is a `const`
+// whose type carries both the construct and the call signatures; the instance type is
+// the interface of the same name, and a types-only namespace of the same name holds
+// everything ws users write as `WebSocket.X` in type positions (`WebSocket.RawData`,
 // `WebSocket.ServerOptions`, `WebSocket.Server`, ...). `export =` plus that merge gives
 //   import WebSocket = require('oxws');
 //   import WebSocket, { WebSocketServer, createWebSocketStream } from 'oxws';
 // (the latter with esModuleInterop), as with @types/ws.
 //
-// Declarations outside the namespace (WebSocketConstructor, WebSocketServer, Receiver,
+// The instance members live on `WebSocket.WebSocket` and the server's on `WebSocket.Server`
+// (interfaces), so module augmentation works and reaches the instances:
+//   declare module 'oxws' { interface WebSocket { isAlive: boolean } }
+//   declare module 'oxws' { interface Server { extra(): void } }
+//
+// Declarations outside the namespace (WebSocketConstructor, WebSocketModule, Receiver,
 // Sender, PerMessageDeflate, ...) are module-private: reach them as `WebSocket.X`.
 
 import { EventEmitter } from 'events';
@@ -35,155 +40,11 @@ import { URL } from 'url';
 import { ZlibOptions } from 'zlib';
 
 // ---------------------------------------------------------------------------------------
-// The WebSocket instance
+// The main export
 // ---------------------------------------------------------------------------------------
 
-/** A WebSocket connection: ws's `WebSocket` instance. */
-interface WebSocket extends EventEmitter {
-  /**
-   * How binary messages are delivered: `'nodebuffer'` (default, a `Buffer`),
-   * `'arraybuffer'`, `'fragments'` (a `Buffer[]`, one per frame) or `'blob'` (ws ≥ 8.18).
-   * Can be changed at any time; an unknown value is ignored.
-   */
-  binaryType: 'nodebuffer' | 'arraybuffer' | 'fragments' | 'blob';
-  /** Bytes queued by `send()` and not yet handed to the OS (framing included). */
-  readonly bufferedAmount: number;
-  /** The negotiated extensions (`'permessage-deflate'` or `''`). */
-  readonly extensions: string;
-  /** Whether `pause()` stopped the socket from emitting events. */
-  readonly isPaused: boolean;
-  /** The subprotocol the server selected (`''` if none). */
-  readonly protocol: string;
-  /** The current state of the connection. */
-  readonly readyState:
-    | typeof WebSocket.CONNECTING
-    | typeof WebSocket.OPEN
-    | typeof WebSocket.CLOSING
-    | typeof WebSocket.CLOSED;
-  /** The URL the client connected to (`undefined` on server-side sockets). */
-  readonly url: string;
-
-  /** The connection is not yet open. */
-  readonly CONNECTING: 0;
-  /** The connection is open and ready to communicate. */
-  readonly OPEN: 1;
-  /** The connection is in the process of closing. */
-  readonly CLOSING: 2;
-  /** The connection is closed. */
-  readonly CLOSED: 3;
-
-  onopen: ((event: WebSocket.Event) => void) | null;
-  onerror: ((event: WebSocket.ErrorEvent) => void) | null;
-  onclose: ((event: WebSocket.CloseEvent) => void) | null;
-  onmessage: ((event: WebSocket.MessageEvent) => void) | null;
-
-  /**
-   * Starts the closing handshake. `code` is a valid close status code; `data` (the
-   * reason) is at most 123 bytes. While connecting, aborts the handshake instead.
-   */
-  close(code?: number, data?: string | Buffer | Uint8Array): void;
-  /** Sends a ping (payload ≤ 125 bytes; numbers are sent as their decimal string). */
-  ping(data?: any, mask?: boolean, cb?: (err: Error) => void): void;
-  /** Sends a pong (payload ≤ 125 bytes; numbers are sent as their decimal string). */
-  pong(data?: any, mask?: boolean, cb?: (err: Error) => void): void;
-  /** Sends a message: text for strings, binary otherwise (unless `options.binary`). */
-  send(data: WebSocket.BufferLike, cb?: (err?: Error) => void): void;
-  send(data: WebSocket.BufferLike, options: WebSocket.SendOptions, cb?: (err?: Error) => void): void;
-  /** Destroys the socket at once (no closing handshake). */
-  terminate(): void;
-  /**
-   * Stops the socket from emitting events (some may still come from data already
-   * buffered). A no-op while `CONNECTING` or once `CLOSED`.
-   */
-  pause(): void;
-  /** Resumes a paused socket. A no-op while `CONNECTING` or once `CLOSED`. */
-  resume(): void;
-
-  // WHATWG-style events ('open', 'error', 'close', 'message').
-  addEventListener<K extends keyof WebSocket.WebSocketEventMap>(
-    type: K,
-    listener:
-      | ((event: WebSocket.WebSocketEventMap[K]) => void)
-      | { handleEvent(event: WebSocket.WebSocketEventMap[K]): void },
-    options?: WebSocket.EventListenerOptions
-  ): void;
-  removeEventListener<K extends keyof WebSocket.WebSocketEventMap>(
-    type: K,
-    listener:
-      | ((event: WebSocket.WebSocketEventMap[K]) => void)
-      | { handleEvent(event: WebSocket.WebSocketEventMap[K]): void }
-  ): void;
-
-  // EventEmitter events.
-  on(event: 'close', listener: (this: WebSocket, code: number, reason: Buffer) => void): this;
-  on(event: 'error', listener: (this: WebSocket, error: Error) => void): this;
-  on(event: 'upgrade', listener: (this: WebSocket, request: IncomingMessage) => void): this;
-  on(event: 'message', listener: (this: WebSocket, data: WebSocket.RawData, isBinary: boolean) => void): this;
-  on(event: 'open', listener: (this: WebSocket) => void): this;
-  on(event: 'ping' | 'pong', listener: (this: WebSocket, data: Buffer) => void): this;
-  on(event: 'redirect', listener: (this: WebSocket, url: string, request: ClientRequest) => void): this;
-  on(
-    event: 'unexpected-response',
-    listener: (this: WebSocket, request: ClientRequest, response: IncomingMessage) => void
-  ): this;
-  on(event: string | symbol, listener: (this: WebSocket, ...args: any[]) => void): this;
-
-  once(event: 'close', listener: (this: WebSocket, code: number, reason: Buffer) => void): this;
-  once(event: 'error', listener: (this: WebSocket, error: Error) => void): this;
-  once(event: 'upgrade', listener: (this: WebSocket, request: IncomingMessage) => void): this;
-  once(event: 'message', listener: (this: WebSocket, data: WebSocket.RawData, isBinary: boolean) => void): this;
-  once(event: 'open', listener: (this: WebSocket) => void): this;
-  once(event: 'ping' | 'pong', listener: (this: WebSocket, data: Buffer) => void): this;
-  once(event: 'redirect', listener: (this: WebSocket, url: string, request: ClientRequest) => void): this;
-  once(
-    event: 'unexpected-response',
-    listener: (this: WebSocket, request: ClientRequest, response: IncomingMessage) => void
-  ): this;
-  once(event: string | symbol, listener: (this: WebSocket, ...args: any[]) => void): this;
-
-  off(event: 'close', listener: (this: WebSocket, code: number, reason: Buffer) => void): this;
-  off(event: 'error', listener: (this: WebSocket, error: Error) => void): this;
-  off(event: 'upgrade', listener: (this: WebSocket, request: IncomingMessage) => void): this;
-  off(event: 'message', listener: (this: WebSocket, data: WebSocket.RawData, isBinary: boolean) => void): this;
-  off(event: 'open', listener: (this: WebSocket) => void): this;
-  off(event: 'ping' | 'pong', listener: (this: WebSocket, data: Buffer) => void): this;
-  off(event: 'redirect', listener: (this: WebSocket, url: string, request: ClientRequest) => void): this;
-  off(
-    event: 'unexpected-response',
-    listener: (this: WebSocket, request: ClientRequest, response: IncomingMessage) => void
-  ): this;
-  off(event: string | symbol, listener: (this: WebSocket, ...args: any[]) => void): this;
-
-  addListener(event: 'close', listener: (code: number, reason: Buffer) => void): this;
-  addListener(event: 'error', listener: (error: Error) => void): this;
-  addListener(event: 'upgrade', listener: (request: IncomingMessage) => void): this;
-  addListener(event: 'message', listener: (data: WebSocket.RawData, isBinary: boolean) => void): this;
-  addListener(event: 'open', listener: () => void): this;
-  addListener(event: 'ping' | 'pong', listener: (data: Buffer) => void): this;
-  addListener(event: 'redirect', listener: (url: string, request: ClientRequest) => void): this;
-  addListener(
-    event: 'unexpected-response',
-    listener: (request: ClientRequest, response: IncomingMessage) => void
-  ): this;
-  addListener(event: string | symbol, listener: (...args: any[]) => void): this;
-
-  removeListener(event: 'close', listener: (code: number, reason: Buffer) => void): this;
-  removeListener(event: 'error', listener: (error: Error) => void): this;
-  removeListener(event: 'upgrade', listener: (request: IncomingMessage) => void): this;
-  removeListener(event: 'message', listener: (data: WebSocket.RawData, isBinary: boolean) => void): this;
-  removeListener(event: 'open', listener: () => void): this;
-  removeListener(event: 'ping' | 'pong', listener: (data: Buffer) => void): this;
-  removeListener(event: 'redirect', listener: (url: string, request: ClientRequest) => void): this;
-  removeListener(
-    event: 'unexpected-response',
-    listener: (request: ClientRequest, response: IncomingMessage) => void
-  ): this;
-  removeListener(event: string | symbol, listener: (...args: any[]) => void): this;
-}
-
-// ---------------------------------------------------------------------------------------
-// The WebSocket class side, and the main export
-// ---------------------------------------------------------------------------------------
+/** A WebSocket connection: ws's `WebSocket` instance (members: `WebSocket.WebSocket`). */
+interface WebSocket extends WebSocket.WebSocket {}
 
 /**
  * The class side of ws's `WebSocket`: what `new`, `extends` and the ready-state statics
@@ -192,7 +53,7 @@ interface WebSocket extends EventEmitter {
  */
 interface WebSocketConstructor {
   /**
-   * A server-side socket (what `WebSocketServer` creates; it calls `setSocket()`).
+   * A server-side socket (what `WebSocketServer` creates; it then calls `setSocket()`).
    * As in ws, `options` is required at run time.
    */
   new (address: null): WebSocket;
@@ -218,6 +79,23 @@ interface WebSocketConstructor {
   readonly CLOSED: 3;
 }
 
+/** The class side of ws's `WebSocketServer` (members: `WebSocket.Server`). */
+interface WebSocketServerConstructor {
+  /**
+   * Exactly one of `port`, `server` and `noServer` must be given. With `port`, `callback`
+   * is a one-time `'listening'` listener.
+   */
+  new <
+    T extends WebSocketConstructor = WebSocketConstructor,
+    U extends typeof IncomingMessage = typeof IncomingMessage
+  >(
+    options?: WebSocket.ServerOptions<T, U>,
+    callback?: () => void
+  ): WebSocket.Server<T, U>;
+
+  readonly prototype: WebSocket.Server<any, any>;
+}
+
 /**
  * The main export: ws's `WebSocket` class with ws's statics, also callable (without
  * `new`) as utf-8-validate, and carrying bufferutil's `mask` / `unmask`.
@@ -225,7 +103,7 @@ interface WebSocketConstructor {
 interface WebSocketModule extends WebSocketConstructor {
   /**
    * utf-8-validate: whether `buffer` holds valid UTF-8. Only a call without `new` on
-   * bytes does this; any other argument throws a `TypeError` like a class called
+   * bytes does this; any other argument throws a `TypeError`, like a class called
    * without `new`.
    */
   (buffer: Uint8Array | ArrayBuffer): boolean;
@@ -233,9 +111,9 @@ interface WebSocketModule extends WebSocketConstructor {
   /** The class itself (`WebSocket.WebSocket === WebSocket`). */
   readonly WebSocket: WebSocketModule;
   /** ws's server. */
-  readonly WebSocketServer: typeof WebSocketServer;
-  /** ws's server, under its ws 7 name (not a named ESM export, as in ws). */
-  readonly Server: typeof WebSocketServer;
+  readonly WebSocketServer: WebSocketServerConstructor;
+  /** ws's server, under its ws 7 name (like ws, not a named ESM export). */
+  readonly Server: WebSocketServerConstructor;
   /** Wraps a WebSocket in a Duplex stream. */
   readonly createWebSocketStream: typeof createWebSocketStream;
   /** ws's frame decoder. */
@@ -259,102 +137,10 @@ interface WebSocketModule extends WebSocketConstructor {
 
 declare const WebSocket: WebSocketModule;
 
-// Module-private aliases so that namespace members of the same name can point at them.
-type WebSocketAlias = WebSocket;
-type WebSocketServerAlias<
-  T extends WebSocketConstructor = WebSocketConstructor,
-  U extends typeof IncomingMessage = typeof IncomingMessage
-> = WebSocketServer<T, U>;
-type ReceiverAlias = Receiver;
-type SenderAlias = Sender;
-type PerMessageDeflateAlias = PerMessageDeflate;
-
-// ---------------------------------------------------------------------------------------
-// WebSocketServer
-// ---------------------------------------------------------------------------------------
-
-/** ws's `WebSocketServer` (also exported as `Server`). */
-declare class WebSocketServer<
-  T extends WebSocketConstructor = WebSocketConstructor,
-  U extends typeof IncomingMessage = typeof IncomingMessage
-> extends EventEmitter {
-  /** The options, with ws's defaults filled in. */
-  options: WebSocket.ServerOptions<T, U>;
-  /**
-   * Declared by @types/ws; neither ws nor oxws sets it (it is `undefined`).
-   * @deprecated Use `options.path`.
-   */
-  path: string;
-  /** The connected clients (only with `clientTracking`, the default). */
-  clients: Set<InstanceType<T>>;
-
-  /**
-   * Exactly one of `port`, `server` and `noServer` must be given. With `port`, `callback`
-   * is a one-time `'listening'` listener.
-   */
-  constructor(options?: WebSocket.ServerOptions<T, U>, callback?: () => void);
-
-  /** The bound address of the underlying HTTP server (throws in `noServer` mode). */
-  address(): WebSocket.AddressInfo | string | null;
-  /**
-   * Stops accepting connections. Existing connections are not closed. `cb` is a one-time
-   * `'close'` listener; it gets an error if the server was not running.
-   */
-  close(cb?: (err?: Error) => void): void;
-  /** Completes (or rejects) an HTTP upgrade: for `noServer` mode. */
-  handleUpgrade(
-    request: InstanceType<U>,
-    socket: Duplex,
-    upgradeHead: Buffer,
-    callback: (client: InstanceType<T>, request: InstanceType<U>) => void
-  ): void;
-  /** Whether this server handles `request` (checks `options.path`). Overridable. */
-  shouldHandle(request: InstanceType<U>): boolean | Promise<boolean>;
-
-  on(event: 'connection', cb: (this: WebSocketServer<T, U>, websocket: InstanceType<T>, request: InstanceType<U>) => void): this;
-  on(event: 'error', cb: (this: WebSocketServer<T, U>, error: Error) => void): this;
-  on(event: 'headers', cb: (this: WebSocketServer<T, U>, headers: string[], request: InstanceType<U>) => void): this;
-  on(event: 'close' | 'listening', cb: (this: WebSocketServer<T, U>) => void): this;
-  on(
-    event: 'wsClientError',
-    cb: (this: WebSocketServer<T, U>, error: Error, socket: Duplex, request: InstanceType<U>) => void
-  ): this;
-  on(event: string | symbol, listener: (this: WebSocketServer<T, U>, ...args: any[]) => void): this;
-
-  once(event: 'connection', cb: (this: WebSocketServer<T, U>, websocket: InstanceType<T>, request: InstanceType<U>) => void): this;
-  once(event: 'error', cb: (this: WebSocketServer<T, U>, error: Error) => void): this;
-  once(event: 'headers', cb: (this: WebSocketServer<T, U>, headers: string[], request: InstanceType<U>) => void): this;
-  once(event: 'close' | 'listening', cb: (this: WebSocketServer<T, U>) => void): this;
-  once(
-    event: 'wsClientError',
-    cb: (this: WebSocketServer<T, U>, error: Error, socket: Duplex, request: InstanceType<U>) => void
-  ): this;
-  once(event: string | symbol, listener: (this: WebSocketServer<T, U>, ...args: any[]) => void): this;
-
-  off(event: 'connection', cb: (this: WebSocketServer<T, U>, websocket: InstanceType<T>, request: InstanceType<U>) => void): this;
-  off(event: 'error', cb: (this: WebSocketServer<T, U>, error: Error) => void): this;
-  off(event: 'headers', cb: (this: WebSocketServer<T, U>, headers: string[], request: InstanceType<U>) => void): this;
-  off(event: 'close' | 'listening', cb: (this: WebSocketServer<T, U>) => void): this;
-  off(
-    event: 'wsClientError',
-    cb: (this: WebSocketServer<T, U>, error: Error, socket: Duplex, request: InstanceType<U>) => void
-  ): this;
-  off(event: string | symbol, listener: (this: WebSocketServer<T, U>, ...args: any[]) => void): this;
-
-  addListener(event: 'connection', cb: (websocket: InstanceType<T>, request: InstanceType<U>) => void): this;
-  addListener(event: 'error', cb: (error: Error) => void): this;
-  addListener(event: 'headers', cb: (headers: string[], request: InstanceType<U>) => void): this;
-  addListener(event: 'close' | 'listening', cb: () => void): this;
-  addListener(event: 'wsClientError', cb: (error: Error, socket: Duplex, request: InstanceType<U>) => void): this;
-  addListener(event: string | symbol, listener: (...args: any[]) => void): this;
-
-  removeListener(event: 'connection', cb: (websocket: InstanceType<T>, request: InstanceType<U>) => void): this;
-  removeListener(event: 'error', cb: (error: Error) => void): this;
-  removeListener(event: 'headers', cb: (headers: string[], request: InstanceType<U>) => void): this;
-  removeListener(event: 'close' | 'listening', cb: () => void): this;
-  removeListener(event: 'wsClientError', cb: (error: Error, socket: Duplex, request: InstanceType<U>) => void): this;
-  removeListener(event: string | symbol, listener: (...args: any[]) => void): this;
-}
+// Module-private aliases, so that namespace members of the same name can point at them.
+type ReceiverClass = Receiver;
+type SenderClass = Sender;
+type PerMessageDeflateClass = PerMessageDeflate;
 
 // ---------------------------------------------------------------------------------------
 // createWebSocketStream, Receiver, Sender, PerMessageDeflate
@@ -419,7 +205,14 @@ declare class PerMessageDeflate {
   /** The accepted parameters (`null` until `accept()`). */
   params: { [key: string]: number | boolean } | null;
 
-  constructor(options?: WebSocket.PerMessageDeflateOptions & { isServer?: boolean | undefined; maxPayload?: number | undefined });
+  constructor(
+    options?: WebSocket.PerMessageDeflateOptions & {
+      /** Server mode (default `false`). */
+      isServer?: boolean | undefined;
+      /** Largest inflated message (default 0: no limit). */
+      maxPayload?: number | undefined;
+    }
+  );
 
   /** The parameters a client offers. */
   offer(): { [key: string]: number | boolean };
@@ -434,6 +227,148 @@ declare class PerMessageDeflate {
 // ---------------------------------------------------------------------------------------
 
 declare namespace WebSocket {
+  /**
+   * A WebSocket connection: the members of ws's `WebSocket` instances (augment this
+   * interface to add properties to every socket).
+   */
+  interface WebSocket extends EventEmitter {
+    /**
+     * How binary messages are delivered: `'nodebuffer'` (default, a `Buffer`),
+     * `'arraybuffer'`, `'fragments'` (a `Buffer[]`, one per frame) or `'blob'` (ws ≥ 8.18).
+     * Can be changed at any time; an unknown value is ignored.
+     */
+    binaryType: 'nodebuffer' | 'arraybuffer' | 'fragments' | 'blob';
+    /** Bytes queued by `send()` and not yet handed to the OS (framing included). */
+    readonly bufferedAmount: number;
+    /** The negotiated extensions (`'permessage-deflate'` or `''`). */
+    readonly extensions: string;
+    /** Whether `pause()` stopped the socket from emitting events. */
+    readonly isPaused: boolean;
+    /** The subprotocol the server selected (`''` if none). */
+    readonly protocol: string;
+    /** The current state of the connection. */
+    readonly readyState: 0 | 1 | 2 | 3;
+    /** The URL the client connected to (`undefined` on server-side sockets). */
+    readonly url: string;
+
+    /** The connection is not yet open. */
+    readonly CONNECTING: 0;
+    /** The connection is open and ready to communicate. */
+    readonly OPEN: 1;
+    /** The connection is in the process of closing. */
+    readonly CLOSING: 2;
+    /** The connection is closed. */
+    readonly CLOSED: 3;
+
+    onopen: ((event: Event) => void) | null;
+    onerror: ((event: ErrorEvent) => void) | null;
+    onclose: ((event: CloseEvent) => void) | null;
+    onmessage: ((event: MessageEvent) => void) | null;
+
+    /**
+     * Starts the closing handshake. `code` is a valid close status code; `data` (the
+     * reason) is at most 123 bytes. While connecting, aborts the handshake instead.
+     */
+    close(code?: number, data?: string | Buffer | Uint8Array): void;
+    /** Sends a ping (payload ≤ 125 bytes; numbers are sent as their decimal string). */
+    ping(data?: any, mask?: boolean, cb?: (err: Error) => void): void;
+    /** Sends a pong (payload ≤ 125 bytes; numbers are sent as their decimal string). */
+    pong(data?: any, mask?: boolean, cb?: (err: Error) => void): void;
+    /** Sends a message: text for strings, binary otherwise (unless `options.binary`). */
+    send(data: BufferLike, cb?: (err?: Error) => void): void;
+    send(data: BufferLike, options: SendOptions, cb?: (err?: Error) => void): void;
+    /** Destroys the socket at once (no closing handshake). */
+    terminate(): void;
+    /**
+     * Stops the socket from emitting events (some may still come from data already
+     * buffered). A no-op while `CONNECTING` or once `CLOSED`.
+     */
+    pause(): void;
+    /** Resumes a paused socket. A no-op while `CONNECTING` or once `CLOSED`. */
+    resume(): void;
+
+    // WHATWG-style events ('open', 'error', 'close', 'message').
+    addEventListener<K extends keyof WebSocketEventMap>(
+      type: K,
+      listener:
+        | ((event: WebSocketEventMap[K]) => void)
+        | { handleEvent(event: WebSocketEventMap[K]): void },
+      options?: EventListenerOptions
+    ): void;
+    removeEventListener<K extends keyof WebSocketEventMap>(
+      type: K,
+      listener:
+        | ((event: WebSocketEventMap[K]) => void)
+        | { handleEvent(event: WebSocketEventMap[K]): void }
+    ): void;
+
+    // EventEmitter events.
+    on(event: 'close', listener: (this: WebSocket, code: number, reason: Buffer) => void): this;
+    on(event: 'error', listener: (this: WebSocket, error: Error) => void): this;
+    on(event: 'upgrade', listener: (this: WebSocket, request: IncomingMessage) => void): this;
+    on(event: 'message', listener: (this: WebSocket, data: RawData, isBinary: boolean) => void): this;
+    on(event: 'open', listener: (this: WebSocket) => void): this;
+    on(event: 'ping' | 'pong', listener: (this: WebSocket, data: Buffer) => void): this;
+    on(event: 'redirect', listener: (this: WebSocket, url: string, request: ClientRequest) => void): this;
+    on(
+      event: 'unexpected-response',
+      listener: (this: WebSocket, request: ClientRequest, response: IncomingMessage) => void
+    ): this;
+    on(event: string | symbol, listener: (this: WebSocket, ...args: any[]) => void): this;
+
+    once(event: 'close', listener: (this: WebSocket, code: number, reason: Buffer) => void): this;
+    once(event: 'error', listener: (this: WebSocket, error: Error) => void): this;
+    once(event: 'upgrade', listener: (this: WebSocket, request: IncomingMessage) => void): this;
+    once(event: 'message', listener: (this: WebSocket, data: RawData, isBinary: boolean) => void): this;
+    once(event: 'open', listener: (this: WebSocket) => void): this;
+    once(event: 'ping' | 'pong', listener: (this: WebSocket, data: Buffer) => void): this;
+    once(event: 'redirect', listener: (this: WebSocket, url: string, request: ClientRequest) => void): this;
+    once(
+      event: 'unexpected-response',
+      listener: (this: WebSocket, request: ClientRequest, response: IncomingMessage) => void
+    ): this;
+    once(event: string | symbol, listener: (this: WebSocket, ...args: any[]) => void): this;
+
+    off(event: 'close', listener: (this: WebSocket, code: number, reason: Buffer) => void): this;
+    off(event: 'error', listener: (this: WebSocket, error: Error) => void): this;
+    off(event: 'upgrade', listener: (this: WebSocket, request: IncomingMessage) => void): this;
+    off(event: 'message', listener: (this: WebSocket, data: RawData, isBinary: boolean) => void): this;
+    off(event: 'open', listener: (this: WebSocket) => void): this;
+    off(event: 'ping' | 'pong', listener: (this: WebSocket, data: Buffer) => void): this;
+    off(event: 'redirect', listener: (this: WebSocket, url: string, request: ClientRequest) => void): this;
+    off(
+      event: 'unexpected-response',
+      listener: (this: WebSocket, request: ClientRequest, response: IncomingMessage) => void
+    ): this;
+    off(event: string | symbol, listener: (this: WebSocket, ...args: any[]) => void): this;
+
+    addListener(event: 'close', listener: (code: number, reason: Buffer) => void): this;
+    addListener(event: 'error', listener: (error: Error) => void): this;
+    addListener(event: 'upgrade', listener: (request: IncomingMessage) => void): this;
+    addListener(event: 'message', listener: (data: RawData, isBinary: boolean) => void): this;
+    addListener(event: 'open', listener: () => void): this;
+    addListener(event: 'ping' | 'pong', listener: (data: Buffer) => void): this;
+    addListener(event: 'redirect', listener: (url: string, request: ClientRequest) => void): this;
+    addListener(
+      event: 'unexpected-response',
+      listener: (request: ClientRequest, response: IncomingMessage) => void
+    ): this;
+    addListener(event: string | symbol, listener: (...args: any[]) => void): this;
+
+    removeListener(event: 'close', listener: (code: number, reason: Buffer) => void): this;
+    removeListener(event: 'error', listener: (error: Error) => void): this;
+    removeListener(event: 'upgrade', listener: (request: IncomingMessage) => void): this;
+    removeListener(event: 'message', listener: (data: RawData, isBinary: boolean) => void): this;
+    removeListener(event: 'open', listener: () => void): this;
+    removeListener(event: 'ping' | 'pong', listener: (data: Buffer) => void): this;
+    removeListener(event: 'redirect', listener: (url: string, request: ClientRequest) => void): this;
+    removeListener(
+      event: 'unexpected-response',
+      listener: (request: ClientRequest, response: IncomingMessage) => void
+    ): this;
+    removeListener(event: string | symbol, listener: (...args: any[]) => void): this;
+  }
+
   /** What `send()` accepts (anything `Buffer.from` takes, plus Blob). */
   type BufferLike =
     | string
@@ -728,21 +663,103 @@ declare namespace WebSocket {
     port: number;
   }
 
-  /** ws's server (ws 7 name). */
-  type Server<
+  /** ws's server (`WebSocketServer`, also exported as `Server`). */
+  interface Server<
     T extends WebSocketConstructor = WebSocketConstructor,
     U extends typeof IncomingMessage = typeof IncomingMessage
-  > = WebSocketServerAlias<T, U>;
+  > extends EventEmitter {
+    /** The options, with ws's defaults filled in. */
+    options: ServerOptions<T, U>;
+    /**
+     * Declared by @types/ws; neither ws nor oxws sets it (it is `undefined`).
+     * @deprecated Use `options.path`.
+     */
+    path: string;
+    /** The connected clients (only with `clientTracking`, the default). */
+    clients: Set<InstanceType<T>>;
+
+    /** The bound address of the underlying HTTP server (throws in `noServer` mode). */
+    address(): AddressInfo | string | null;
+    /**
+     * Stops accepting connections. Existing connections are not closed. `cb` is a one-time
+     * `'close'` listener; it gets an error if the server was not running.
+     */
+    close(cb?: (err?: Error) => void): void;
+    /** Completes (or rejects) an HTTP upgrade: for `noServer` mode. */
+    handleUpgrade(
+      request: InstanceType<U>,
+      socket: Duplex,
+      upgradeHead: Buffer,
+      callback: (client: InstanceType<T>, request: InstanceType<U>) => void
+    ): void;
+    /** Whether this server handles `request` (checks `options.path`). Overridable. */
+    shouldHandle(request: InstanceType<U>): boolean | Promise<boolean>;
+
+    on(
+      event: 'connection',
+      cb: (this: Server<T, U>, websocket: InstanceType<T>, request: InstanceType<U>) => void
+    ): this;
+    on(event: 'error', cb: (this: Server<T, U>, error: Error) => void): this;
+    on(event: 'headers', cb: (this: Server<T, U>, headers: string[], request: InstanceType<U>) => void): this;
+    on(event: 'close' | 'listening', cb: (this: Server<T, U>) => void): this;
+    on(
+      event: 'wsClientError',
+      cb: (this: Server<T, U>, error: Error, socket: Duplex, request: InstanceType<U>) => void
+    ): this;
+    on(event: string | symbol, listener: (this: Server<T, U>, ...args: any[]) => void): this;
+
+    once(
+      event: 'connection',
+      cb: (this: Server<T, U>, websocket: InstanceType<T>, request: InstanceType<U>) => void
+    ): this;
+    once(event: 'error', cb: (this: Server<T, U>, error: Error) => void): this;
+    once(event: 'headers', cb: (this: Server<T, U>, headers: string[], request: InstanceType<U>) => void): this;
+    once(event: 'close' | 'listening', cb: (this: Server<T, U>) => void): this;
+    once(
+      event: 'wsClientError',
+      cb: (this: Server<T, U>, error: Error, socket: Duplex, request: InstanceType<U>) => void
+    ): this;
+    once(event: string | symbol, listener: (this: Server<T, U>, ...args: any[]) => void): this;
+
+    off(
+      event: 'connection',
+      cb: (this: Server<T, U>, websocket: InstanceType<T>, request: InstanceType<U>) => void
+    ): this;
+    off(event: 'error', cb: (this: Server<T, U>, error: Error) => void): this;
+    off(event: 'headers', cb: (this: Server<T, U>, headers: string[], request: InstanceType<U>) => void): this;
+    off(event: 'close' | 'listening', cb: (this: Server<T, U>) => void): this;
+    off(
+      event: 'wsClientError',
+      cb: (this: Server<T, U>, error: Error, socket: Duplex, request: InstanceType<U>) => void
+    ): this;
+    off(event: string | symbol, listener: (this: Server<T, U>, ...args: any[]) => void): this;
+
+    addListener(event: 'connection', cb: (websocket: InstanceType<T>, request: InstanceType<U>) => void): this;
+    addListener(event: 'error', cb: (error: Error) => void): this;
+    addListener(event: 'headers', cb: (headers: string[], request: InstanceType<U>) => void): this;
+    addListener(event: 'close' | 'listening', cb: () => void): this;
+    addListener(event: 'wsClientError', cb: (error: Error, socket: Duplex, request: InstanceType<U>) => void): this;
+    addListener(event: string | symbol, listener: (...args: any[]) => void): this;
+
+    removeListener(event: 'connection', cb: (websocket: InstanceType<T>, request: InstanceType<U>) => void): this;
+    removeListener(event: 'error', cb: (error: Error) => void): this;
+    removeListener(event: 'headers', cb: (headers: string[], request: InstanceType<U>) => void): this;
+    removeListener(event: 'close' | 'listening', cb: () => void): this;
+    removeListener(event: 'wsClientError', cb: (error: Error, socket: Duplex, request: InstanceType<U>) => void): this;
+    removeListener(event: string | symbol, listener: (...args: any[]) => void): this;
+  }
+
   /** ws's server. */
-  type WebSocketServer<
+  interface WebSocketServer<
     T extends WebSocketConstructor = WebSocketConstructor,
     U extends typeof IncomingMessage = typeof IncomingMessage
-  > = WebSocketServerAlias<T, U>;
-  /** A WebSocket (`WebSocket.WebSocket` in type position). */
-  interface WebSocket extends WebSocketAlias {}
-  type Receiver = ReceiverAlias;
-  type Sender = SenderAlias;
-  type PerMessageDeflate = PerMessageDeflateAlias;
+  > extends Server<T, U> {}
+  /** ws's frame decoder (`WebSocket.Receiver`). */
+  interface Receiver extends ReceiverClass {}
+  /** ws's frame writer (`WebSocket.Sender`). */
+  interface Sender extends SenderClass {}
+  /** permessage-deflate (`WebSocket.PerMessageDeflate`). */
+  interface PerMessageDeflate extends PerMessageDeflateClass {}
 }
 
 export = WebSocket;

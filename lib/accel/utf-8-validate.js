@@ -77,7 +77,12 @@ function isValidUTF8Js(buf) {
  * @public
  */
 function isValidUTF8(buffer) {
-  const bytes = buffer instanceof ArrayBuffer ? new Uint8Array(buffer) : buffer;
+  let bytes = buffer;
+  if (buffer instanceof ArrayBuffer) bytes = new Uint8Array(buffer);
+  else if (!(buffer instanceof Uint8Array) && ArrayBuffer.isView(buffer)) {
+    // Any other view (DataView, Uint16Array, …): check its bytes.
+    bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  }
   if (bytes.length < UTF8_NATIVE_MIN) return isValidUTF8Js(bytes);
   if (isUtf8 !== undefined) return isUtf8(bytes);
   if (native === undefined) native = require('../native');
