@@ -122,19 +122,19 @@ fn protocol_errors_with_ws_codes() {
   let cases: &[(&str, ProtocolError, &str, u16)] = &[
     (
       "a200",
-      ProtocolError::UnexpectedRsv23,
+      ProtocolError::UnexpectedRsv23(2),
       "WS_ERR_UNEXPECTED_RSV_2_3",
       1002,
     ),
     (
       "9200",
-      ProtocolError::UnexpectedRsv23,
+      ProtocolError::UnexpectedRsv23(1),
       "WS_ERR_UNEXPECTED_RSV_2_3",
       1002,
     ),
     (
       "c200",
-      ProtocolError::UnexpectedRsv1,
+      ProtocolError::UnexpectedRsv1(4),
       "WS_ERR_UNEXPECTED_RSV_1",
       1002,
     ),
@@ -248,11 +248,11 @@ fn rsv1_allowed_with_deflate_only_on_first_frame() {
   );
   assert_eq!(
     error(&mut Decoder::new(cfg()), "4100 c000"),
-    ProtocolError::UnexpectedRsv1
+    ProtocolError::UnexpectedRsv1(4)
   );
   assert_eq!(
     error(&mut Decoder::new(cfg()), "c900"),
-    ProtocolError::UnexpectedRsv1
+    ProtocolError::UnexpectedRsv1(4)
   );
 }
 
@@ -502,5 +502,28 @@ fn a_bfinal_block_does_not_end_the_connection_s_inflation() {
       Resolved::Text(b"Hello".to_vec()),
       Resolved::Text(b"Hello".to_vec())
     ]
+  );
+}
+
+#[test]
+fn raw_close_reports_the_payload_unchecked() {
+  let raw = || Decoder::new(Config::client().with_raw_close(true));
+  // Code 1005 may not appear on the wire; invalid UTF-8 reason; a 1-byte payload.
+  for (h, code, payload) in [
+    ("8802 03ed", 1005, "03ed"),
+    ("8803 03e8 ff", 1000, "03e8ff"),
+    ("8801 03", 1005, "03"),
+    ("8800", 1005, ""),
+  ] {
+    assert_eq!(
+      one(&mut raw(), h),
+      vec![Resolved::Close(code, hex(payload))],
+      "{h}"
+    );
+  }
+  // Still an error without it.
+  assert_eq!(
+    error(&mut client(), "8802 03ed"),
+    ProtocolError::InvalidCloseCode(1005)
   );
 }

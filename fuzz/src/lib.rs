@@ -384,16 +384,17 @@ pub fn model(cfg: &Config, data: &[u8]) -> Vec<Resolved> {
     let op = b0 & 0x0f;
     let masked = b1 & 0x80 != 0;
     let len7 = b1 & 0x7f;
+    let bits = (b0 >> 4) & 7;
     if b0 & (RSV2 | RSV3) & !cfg.allowed_rsv != 0 {
-      fail!(ProtocolError::UnexpectedRsv23);
+      fail!(ProtocolError::UnexpectedRsv23(bits));
     }
     if rsv1 && cfg.allowed_rsv & RSV1 == 0 {
-      fail!(ProtocolError::UnexpectedRsv1);
+      fail!(ProtocolError::UnexpectedRsv1(bits));
     }
     match op {
       0 => {
         if rsv1 {
-          fail!(ProtocolError::UnexpectedRsv1);
+          fail!(ProtocolError::UnexpectedRsv1(bits));
         }
         if !fragmented {
           fail!(ProtocolError::InvalidOpcode(0));
@@ -409,7 +410,7 @@ pub fn model(cfg: &Config, data: &[u8]) -> Vec<Resolved> {
           fail!(ProtocolError::ExpectedFin);
         }
         if rsv1 {
-          fail!(ProtocolError::UnexpectedRsv1);
+          fail!(ProtocolError::UnexpectedRsv1(bits));
         }
         if len7 > 125 || (op == 8 && len7 == 1) {
           fail!(ProtocolError::InvalidControlPayloadLength(len7));

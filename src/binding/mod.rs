@@ -4,6 +4,7 @@
 mod deflater;
 mod errors;
 mod handshake;
+mod http;
 mod raw;
 mod receiver;
 mod sender;

@@ -9,7 +9,8 @@
 //! [4 + 4i ..]    event i: kind, a, b, c
 //!   KIND_TEXT / KIND_BINARY  a = start, b = end, c = FLAG_HELD | FLAG_COMPRESSED
 //!   KIND_PING / KIND_PONG    a = start, b = end, c = FLAG_HELD
-//!   KIND_CLOSE               a = start, b = end (the reason), c = code | FLAG_HELD << 16
+//!   KIND_CLOSE               a = start, b = end (the reason, or the whole payload when
+//!                            raw), c = code | FLAG_HELD << 16
 //!   KIND_ERROR               a = error index, b = detail, c = close status
 //! ```
 //!
@@ -36,6 +37,7 @@ const OPT_CLIENT: u32 = 1;
 const OPT_MASKING_OPTIONAL: u32 = 2;
 const OPT_SKIP_UTF8: u32 = 4;
 const OPT_RSV1: u32 = 8;
+const OPT_RAW_CLOSE: u32 = 16;
 
 /// Writes events into the JS-owned array.
 struct Slots<'a> {
@@ -145,7 +147,8 @@ impl ObjectFinalize for Receiver {
 impl Receiver {
   /// `events`: the reused event array (at least 8 slots). `options`: bit 1 client (frames
   /// must be unmasked), 2 masking optional, 4 skip UTF-8 validation, 8 RSV1 allowed
-  /// (permessage-deflate). Limits: 0 = none.
+  /// (permessage-deflate), 16 raw close frames (unchecked; the range covers the whole
+  /// payload). Limits: 0 = none.
   #[napi(constructor)]
   pub fn new(
     events: Int32Array,
@@ -177,7 +180,8 @@ impl Receiver {
       .with_max_fragments(max_fragments)
       .with_max_buffered_chunks(max_buffered_chunks)
       .with_skip_utf8_validation(options & OPT_SKIP_UTF8 != 0)
-      .with_allowed_rsv(if options & OPT_RSV1 != 0 { RSV1 } else { 0 });
+      .with_allowed_rsv(if options & OPT_RSV1 != 0 { RSV1 } else { 0 })
+      .with_raw_close(options & OPT_RAW_CLOSE != 0);
     Ok(Receiver {
       decoder: Decoder::new(config),
       events,

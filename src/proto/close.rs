@@ -54,6 +54,15 @@ pub fn parse(payload: &[u8], skip_utf8: bool) -> Result<ClosePayload, ProtocolEr
   }
 }
 
+/// The status code of a close payload without checking it: the first two bytes, or
+/// [`NO_STATUS`] when there are fewer.
+pub fn peek_code(payload: &[u8]) -> u16 {
+  match payload {
+    [hi, lo, ..] => u16::from_be_bytes([*hi, *lo]),
+    _ => NO_STATUS,
+  }
+}
+
 /// Writes a close payload (`code` then `reason`) into `out`; returns the length written.
 /// `code == NO_STATUS` writes an empty payload. `reason` must be at most [`MAX_REASON_LEN`]
 /// bytes and `out` at least `2 + reason.len()` long.

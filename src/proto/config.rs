@@ -36,6 +36,11 @@ pub struct Config {
   /// RSV bits that negotiated extensions use (`header::RSV1` when permessage-deflate is on).
   /// RSV1 is only accepted on the first frame of a data message. Default 0.
   pub allowed_rsv: u8,
+  /// Report close frames as they are, without checking the code or the reason
+  /// (websocket-driver checks them itself and answers a bad one with 1002 instead of
+  /// failing). [`crate::proto::Event::Close`] then covers the whole payload, code bytes
+  /// included, and 1-byte close payloads are accepted. Default `false`.
+  pub raw_close: bool,
 }
 
 /// `ws` default `maxPayload`: 100 MiB.
@@ -61,6 +66,7 @@ impl Config {
       max_buffered_chunks: DEFAULT_MAX_BUFFERED_CHUNKS,
       skip_utf8_validation: false,
       allowed_rsv: 0,
+      raw_close: false,
     }
   }
 
@@ -99,6 +105,12 @@ impl Config {
   /// Sets [`Config::skip_utf8_validation`].
   pub fn with_skip_utf8_validation(mut self, skip: bool) -> Self {
     self.skip_utf8_validation = skip;
+    self
+  }
+
+  /// Sets [`Config::raw_close`].
+  pub fn with_raw_close(mut self, raw: bool) -> Self {
+    self.raw_close = raw;
     self
   }
 

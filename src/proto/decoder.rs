@@ -56,7 +56,8 @@ pub enum Event {
   Ping(Payload),
   /// A pong.
   Pong(Payload),
-  /// A valid close frame. `reason` covers the reason only (not the 2 code bytes).
+  /// A valid close frame. `reason` covers the reason only (not the 2 code bytes), or the
+  /// whole unchecked payload with [`Config::raw_close`].
   Close {
     /// The status code, or 1005 when the frame had no payload.
     code: u16,
@@ -333,19 +334,20 @@ impl Decoder {
   /// fails as soon as those bytes arrive.
   fn check_first_two(&self, b0: u8, b1: u8) -> Result<(), ProtocolError> {
     let allowed = self.config.allowed_rsv;
+    let bits = (b0 >> 4) & 7;
     if b0 & (RSV2 | RSV3) & !allowed != 0 {
-      return Err(ProtocolError::UnexpectedRsv23);
+      return Err(ProtocolError::UnexpectedRsv23(bits));
     }
     let rsv1 = b0 & RSV1 != 0;
     if rsv1 && allowed & RSV1 == 0 {
-      return Err(ProtocolError::UnexpectedRsv1);
+      return Err(ProtocolError::UnexpectedRsv1(bits));
     }
     let fin = b0 & 0x80 != 0;
     let len7 = b1 & 0x7f;
     match OpCode::from(b0) {
       OpCode::Continuation => {
         if rsv1 {
-          return Err(ProtocolError::UnexpectedRsv1);
+          return Err(ProtocolError::UnexpectedRsv1(bits));
         }
         if !self.message.fragmented {
           return Err(ProtocolError::InvalidOpcode(0));
@@ -361,9 +363,10 @@ impl Decoder {
           return Err(ProtocolError::ExpectedFin);
         }
         if rsv1 {
-          return Err(ProtocolError::UnexpectedRsv1);
+          return Err(ProtocolError::UnexpectedRsv1(bits));
         }
-        if len7 > 125 || (OpCode::from(b0) == OpCode::Close && len7 == 1) {
+        let short_close = OpCode::from(b0) == OpCode::Close && len7 == 1 && !self.config.raw_close;
+        if len7 > 125 || short_close {
           return Err(ProtocolError::InvalidControlPayloadLength(len7));
         }
       }
@@ -623,7 +626,14 @@ impl Decoder {
         } else {
           &chunk[start..end]
         };
-        let parsed = close::parse(bytes, self.config.skip_utf8_validation)?;
+        let parsed = if self.config.raw_close {
+          close::ClosePayload {
+            code: close::peek_code(bytes),
+            reason_start: 0,
+          }
+        } else {
+          close::parse(bytes, self.config.skip_utf8_validation)?
+        };
         let reason = match payload {
           Payload::Chunk { start, end } => Payload::Chunk {
             start: (start + parsed.reason_start).min(end),

@@ -9,12 +9,14 @@ use thiserror::Error;
 /// [`ProtocolError::close_code`] and reports [`ProtocolError::ws_code`] to the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 pub enum ProtocolError {
-  /// RSV2 or RSV3 set: no negotiated extension uses them.
+  /// RSV2 or RSV3 set: no negotiated extension uses them. Carries the frame's three RSV
+  /// bits (`rsv1 << 2 | rsv2 << 1 | rsv3`), which websocket-driver's message names.
   #[error("Invalid WebSocket frame: RSV2 and RSV3 must be clear")]
-  UnexpectedRsv23,
-  /// RSV1 set without permessage-deflate, or on a control or continuation frame.
+  UnexpectedRsv23(u8),
+  /// RSV1 set without permessage-deflate, or on a control or continuation frame. Carries
+  /// the frame's three RSV bits, as [`ProtocolError::UnexpectedRsv23`].
   #[error("Invalid WebSocket frame: RSV1 must be clear")]
-  UnexpectedRsv1,
+  UnexpectedRsv1(u8),
   /// Reserved opcode, a continuation with no message in progress (`0`), or a new data frame
   /// while a fragmented message is in progress (`1`/`2`).
   #[error("Invalid WebSocket frame: invalid opcode {0}")]
@@ -57,8 +59,8 @@ pub enum ProtocolError {
 impl ProtocolError {
   /// Every variant, in the order of [`ProtocolError::index`] (for tables and tests).
   pub const ALL: [ProtocolError; 14] = [
-    ProtocolError::UnexpectedRsv23,
-    ProtocolError::UnexpectedRsv1,
+    ProtocolError::UnexpectedRsv23(0),
+    ProtocolError::UnexpectedRsv1(0),
     ProtocolError::InvalidOpcode(0),
     ProtocolError::ExpectedFin,
     ProtocolError::InvalidControlPayloadLength(0),
@@ -76,8 +78,8 @@ impl ProtocolError {
   /// A stable small number for the variant (what the binding reports to JS).
   pub fn index(&self) -> u8 {
     match self {
-      ProtocolError::UnexpectedRsv23 => 0,
-      ProtocolError::UnexpectedRsv1 => 1,
+      ProtocolError::UnexpectedRsv23(_) => 0,
+      ProtocolError::UnexpectedRsv1(_) => 1,
       ProtocolError::InvalidOpcode(_) => 2,
       ProtocolError::ExpectedFin => 3,
       ProtocolError::InvalidControlPayloadLength(_) => 4,
@@ -93,9 +95,10 @@ impl ProtocolError {
     }
   }
 
-  /// The number carried by the variant (opcode, length or status code), else 0.
+  /// The number carried by the variant (RSV bits, opcode, length or status code), else 0.
   pub fn detail(&self) -> u32 {
     match *self {
+      ProtocolError::UnexpectedRsv23(bits) | ProtocolError::UnexpectedRsv1(bits) => bits.into(),
       ProtocolError::InvalidOpcode(op) => op.into(),
       ProtocolError::InvalidControlPayloadLength(len) => len.into(),
       ProtocolError::InvalidCloseCode(code) => code.into(),
@@ -116,8 +119,8 @@ impl ProtocolError {
   /// The `err.code` string `ws` exposes for this violation.
   pub fn ws_code(&self) -> &'static str {
     match self {
-      ProtocolError::UnexpectedRsv23 => "WS_ERR_UNEXPECTED_RSV_2_3",
-      ProtocolError::UnexpectedRsv1 => "WS_ERR_UNEXPECTED_RSV_1",
+      ProtocolError::UnexpectedRsv23(_) => "WS_ERR_UNEXPECTED_RSV_2_3",
+      ProtocolError::UnexpectedRsv1(_) => "WS_ERR_UNEXPECTED_RSV_1",
       ProtocolError::InvalidOpcode(_) => "WS_ERR_INVALID_OPCODE",
       ProtocolError::ExpectedFin => "WS_ERR_EXPECTED_FIN",
       ProtocolError::InvalidControlPayloadLength(_) => "WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH",
