@@ -164,7 +164,7 @@ fn protocol_errors_with_ws_codes() {
     ),
     (
       "0900",
-      ProtocolError::ExpectedFin,
+      ProtocolError::ExpectedFin(9),
       "WS_ERR_EXPECTED_FIN",
       1002,
     ),

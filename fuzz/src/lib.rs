@@ -407,7 +407,7 @@ pub fn model(cfg: &Config, data: &[u8]) -> Vec<Resolved> {
       }
       8..=10 => {
         if !fin {
-          fail!(ProtocolError::ExpectedFin);
+          fail!(ProtocolError::ExpectedFin(op));
         }
         if rsv1 {
           fail!(ProtocolError::UnexpectedRsv1(bits));

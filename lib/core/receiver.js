@@ -8,7 +8,8 @@
  *
  * The handler is a plain object (no per-connection closures) with methods:
  * `onMessage(data, isBinary, isCompressed)`, `onPing(data)`, `onPong(data)`,
- * `onClose(code, reason)` and `onError(err)`; each is called with `this` = handler.
+ * `onClose(code, reason)` and `onError(err, detail)` (`detail`: the opcode, length or RSV
+ * bits the core reported); each is called with `this` = handler.
  */
 
 const native = require('../native');
@@ -29,6 +30,7 @@ const OPT_CLIENT = 1;
 const OPT_MASKING_OPTIONAL = 2;
 const OPT_SKIP_UTF8 = 4;
 const OPT_RSV1 = 8;
+const OPT_RAW_CLOSE = 16;
 
 /** Events decoded per native call at most (the array has 4 header slots + 4 per event). */
 const EVENTS_PER_CALL = 64;
@@ -68,12 +70,17 @@ class FrameReceiver {
    * @param {Number} [options.maxFragments=16384] Most frames per message; 0 = no limit
    * @param {Number} [options.maxBufferedChunks=262144] Most chunks held for one frame;
    *     0 = no limit
+   * @param {Boolean} [options.rawClose=false] Close frames are not checked: `onClose` gets
+   *     `(code, payload)` with the whole payload (websocket-driver checks it itself)
    */
   constructor(handler, options = {}) {
     let bits = options.isServer ? 0 : OPT_CLIENT;
     if (options.maskingOptional) bits |= OPT_MASKING_OPTIONAL;
     if (options.skipUTF8Validation) bits |= OPT_SKIP_UTF8;
     if (options.compression) bits |= OPT_RSV1;
+    if (options.rawClose) bits |= OPT_RAW_CLOSE;
+    // Where the reason starts in a held close payload (raw: the whole payload).
+    this._reasonStart = options.rawClose ? 0 : 2;
 
     this._events = new Int32Array(4 + 4 * EVENTS_PER_CALL);
     this._native = new native.Receiver(
@@ -84,6 +91,8 @@ class FrameReceiver {
       limit(options.maxBufferedChunks, DEFAULT_MAX_BUFFERED_CHUNKS)
     );
     this._handler = handler;
+    /** Events and input left undelivered when a handler threw (see `_dispatch`). */
+    this._backlog = null;
   }
 
   /**
@@ -94,16 +103,50 @@ class FrameReceiver {
    * @public
    */
   write(chunk) {
+    if (this._backlog !== null && !this._resume()) return false;
+    return this._decode(chunk, 0);
+  }
+
+  /**
+   * Decodes `chunk[offset..]`, one native call per batch of events.
+   *
+   * @param {Buffer} chunk The bytes
+   * @param {Number} offset Where to start
+   * @return {Boolean} `false` once a close frame or an error ended the stream
+   * @private
+   */
+  _decode(chunk, offset) {
     const events = this._events;
-    const handler = this._handler;
     const length = chunk.length;
-    let offset = 0;
 
     do {
       const count = this._native.push(chunk, offset);
       offset = events[0];
+      if (count > 0 && !this._dispatch(chunk, events, 4, 4 + 4 * count, offset)) return false;
+    } while (offset < length);
 
-      for (let i = 0, at = 4; i < count; i++, at += 4) {
+    return true;
+  }
+
+  /**
+   * Dispatches the event records `events[from..to]` (4 slots each) of `chunk`. If a handler
+   * throws, the records after it and the rest of the chunk are kept and delivered first by
+   * the next `write()`, so a throwing listener never makes the stream lose input.
+   *
+   * @param {Buffer} chunk The chunk the ranges point into
+   * @param {Int32Array} events The records
+   * @param {Number} from First slot
+   * @param {Number} to End slot
+   * @param {Number} offset How far the native side consumed `chunk`
+   * @return {Boolean} `false` after a close frame or an error
+   * @private
+   */
+  _dispatch(chunk, events, from, to, offset) {
+    const handler = this._handler;
+    let at = from;
+
+    try {
+      for (; at < to; at += 4) {
         const kind = events[at];
         const a = events[at + 1];
         const b = events[at + 2];
@@ -130,18 +173,38 @@ class FrameReceiver {
             // A view of the chunk: callers that keep it copy it (ws 8.22.1 copies the
             // reason so that it does not pin the socket chunk).
             const reason =
-              c >> 16 ? this._native.controlPayload().subarray(2) : chunk.subarray(a, b);
+              c >> 16
+                ? this._native.controlPayload().subarray(this._reasonStart)
+                : chunk.subarray(a, b);
             handler.onClose(code, reason);
             return false;
           }
           case KIND_ERROR:
-            handler.onError(createError(a, b));
+            handler.onError(createError(a, b), b);
             return false;
         }
       }
-    } while (offset < length);
+    } catch (err) {
+      this._backlog = { chunk, events: events.slice(at + 4, to), offset };
+      throw err;
+    }
 
     return true;
+  }
+
+  /**
+   * Delivers what a throwing handler left behind.
+   *
+   * @return {Boolean} `false` if the stream ended meanwhile
+   * @private
+   */
+  _resume() {
+    const { chunk, events, offset } = this._backlog;
+    this._backlog = null;
+    if (events.length > 0 && !this._dispatch(chunk, events, 0, events.length, offset)) {
+      return false;
+    }
+    return offset < chunk.length ? this._decode(chunk, offset) : true;
   }
 
   /**

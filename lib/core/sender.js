@@ -63,6 +63,8 @@ function reserve(size) {
  * @param {Boolean} [options.rsv1=false] Compressed payload
  * @param {Boolean} [options.mask=false] Mask the payload (client side)
  * @param {Number} [options.maskKey] A 32-bit big-endian key; random when omitted
+ * @param {Boolean} [options.merge=false] Copy even a large unmasked payload next to its
+ *     header (for callers that cannot cork, such as a driver's `io` stream)
  * @return {Buffer[]} One buffer (merged frame) or two (header, then `data` itself)
  * @public
  */
@@ -72,7 +74,7 @@ function frame(data, opcode, options = {}) {
 
   const length = data.length;
 
-  if (!options.mask && length > MERGE_MAX) {
+  if (!options.mask && length > MERGE_MAX && !options.merge) {
     const at = reserve(MAX_HEADER);
     const n = native.frameInto(slab, at, data, flags | FLAG_HEADER_ONLY, 0);
     slabOffset = at + n;

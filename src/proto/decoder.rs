@@ -360,7 +360,7 @@ impl Decoder {
       }
       OpCode::Close | OpCode::Ping | OpCode::Pong => {
         if !fin {
-          return Err(ProtocolError::ExpectedFin);
+          return Err(ProtocolError::ExpectedFin(b0 & 0x0f));
         }
         if rsv1 {
           return Err(ProtocolError::UnexpectedRsv1(bits));

@@ -21,9 +21,10 @@ pub enum ProtocolError {
   /// while a fragmented message is in progress (`1`/`2`).
   #[error("Invalid WebSocket frame: invalid opcode {0}")]
   InvalidOpcode(u8),
-  /// A control frame with FIN clear (control frames must not be fragmented).
+  /// A control frame with FIN clear (control frames must not be fragmented). Carries the
+  /// opcode.
   #[error("Invalid WebSocket frame: FIN must be set")]
-  ExpectedFin,
+  ExpectedFin(u8),
   /// A control frame payload over 125 bytes, or a close payload of exactly 1 byte.
   #[error("Invalid WebSocket frame: invalid payload length {0}")]
   InvalidControlPayloadLength(u8),
@@ -62,7 +63,7 @@ impl ProtocolError {
     ProtocolError::UnexpectedRsv23(0),
     ProtocolError::UnexpectedRsv1(0),
     ProtocolError::InvalidOpcode(0),
-    ProtocolError::ExpectedFin,
+    ProtocolError::ExpectedFin(0),
     ProtocolError::InvalidControlPayloadLength(0),
     ProtocolError::ExpectedMask,
     ProtocolError::UnexpectedMask,
@@ -81,7 +82,7 @@ impl ProtocolError {
       ProtocolError::UnexpectedRsv23(_) => 0,
       ProtocolError::UnexpectedRsv1(_) => 1,
       ProtocolError::InvalidOpcode(_) => 2,
-      ProtocolError::ExpectedFin => 3,
+      ProtocolError::ExpectedFin(_) => 3,
       ProtocolError::InvalidControlPayloadLength(_) => 4,
       ProtocolError::ExpectedMask => 5,
       ProtocolError::UnexpectedMask => 6,
@@ -99,7 +100,7 @@ impl ProtocolError {
   pub fn detail(&self) -> u32 {
     match *self {
       ProtocolError::UnexpectedRsv23(bits) | ProtocolError::UnexpectedRsv1(bits) => bits.into(),
-      ProtocolError::InvalidOpcode(op) => op.into(),
+      ProtocolError::InvalidOpcode(op) | ProtocolError::ExpectedFin(op) => op.into(),
       ProtocolError::InvalidControlPayloadLength(len) => len.into(),
       ProtocolError::InvalidCloseCode(code) => code.into(),
       _ => 0,
@@ -122,7 +123,7 @@ impl ProtocolError {
       ProtocolError::UnexpectedRsv23(_) => "WS_ERR_UNEXPECTED_RSV_2_3",
       ProtocolError::UnexpectedRsv1(_) => "WS_ERR_UNEXPECTED_RSV_1",
       ProtocolError::InvalidOpcode(_) => "WS_ERR_INVALID_OPCODE",
-      ProtocolError::ExpectedFin => "WS_ERR_EXPECTED_FIN",
+      ProtocolError::ExpectedFin(_) => "WS_ERR_EXPECTED_FIN",
       ProtocolError::InvalidControlPayloadLength(_) => "WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH",
       ProtocolError::ExpectedMask => "WS_ERR_EXPECTED_MASK",
       ProtocolError::UnexpectedMask => "WS_ERR_UNEXPECTED_MASK",

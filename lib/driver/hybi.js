@@ -1,0 +1,456 @@
+'use strict';
+
+/**
+ * The RFC 6455 driver (websocket-driver's `Hybi`, versions 13 and 8), with the framing done
+ * by the Rust core: one native call per received chunk decodes every frame in it, one per
+ * sent message frames it. Behaviour, error messages and close codes are websocket-driver
+ * 0.8's.
+ */
+
+const native = require('../native');
+const bufferutil = require('../accel/bufferutil');
+const { FrameReceiver } = require('../core/receiver');
+const sender = require('../core/sender');
+const { isValidUTF8 } = require('../ws/validation');
+const Base = require('./base');
+const { strip } = require('./headers');
+const Extensions = require('./extensions');
+const events = require('./events');
+
+const OPCODES = {
+  continuation: 0,
+  text: 1,
+  binary: 2,
+  close: 8,
+  ping: 9,
+  pong: 10
+};
+
+const ERRORS = {
+  normal_closure: 1000,
+  going_away: 1001,
+  protocol_error: 1002,
+  unacceptable: 1003,
+  encoding_error: 1007,
+  policy_violation: 1008,
+  too_large: 1009,
+  extension_error: 1010,
+  unexpected_condition: 1011
+};
+
+const ERROR_CODES = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011];
+const DEFAULT_ERROR_CODE = 1000;
+const MIN_RESERVED_ERROR = 3000;
+const MAX_RESERVED_ERROR = 4999;
+
+/** Unmasked payloads up to this size are copied next to their header, so `io` emits one chunk per frame. */
+const MERGE_MAX = 64 * 1024;
+
+/** Stage after a shutdown: input is ignored. */
+const STAGE_DONE = 5;
+
+const SUPPORTED_VERSIONS = ['13', '8'];
+
+class Hybi extends Base {
+  /**
+   * @param {?Object} request The HTTP request (server side)
+   * @param {?String} url The connection URL
+   * @param {Object} [options] Driver options
+   */
+  constructor(request, url, options) {
+    super(request, url, options);
+
+    this._extensions = new Extensions({ maxLength: this._maxLength });
+    this._stage = 0;
+    this._masking = this._options.masking;
+    this._protocols = this._options.protocols || [];
+    this._requireMasking = this._options.requireMasking;
+    this._pingCallbacks = new Map();
+    this._receiver = null;
+
+    if (typeof this._protocols === 'string') this._protocols = splitList(this._protocols);
+
+    if (!this._request) return;
+
+    const headers = this._request.headers;
+    let protos = headers['sec-websocket-protocol'];
+    const supported = this._protocols;
+
+    if (protos !== undefined) {
+      if (typeof protos === 'string') protos = splitList(protos);
+      this.protocol = protos.filter((p) => supported.includes(p))[0];
+    }
+
+    this.version = 'hybi-' + (headers['sec-websocket-version'] === '8' ? '8' : Hybi.VERSION);
+  }
+
+  /**
+   * `Sec-WebSocket-Accept` for a key.
+   *
+   * @param {String} key The client's `Sec-WebSocket-Key`
+   * @return {String} The accept value
+   */
+  static generateAccept(key) {
+    return native.acceptKey(String(key));
+  }
+
+  /**
+   * XORs `payload[offset..]` with a 4-byte mask, in place (websocket-driver's `Hybi.mask`).
+   *
+   * @param {Buffer} payload The bytes
+   * @param {?Buffer} mask The key
+   * @param {Number} [offset=0] Where to start
+   * @return {Buffer} `payload`
+   */
+  static mask(payload, mask, offset) {
+    if (!mask || mask.length === 0) return payload;
+    offset = offset || 0;
+    const view = payload.subarray(offset);
+    bufferutil.unmask(view, mask);
+    return payload;
+  }
+
+  addExtension(extension) {
+    this._extensions.add(extension);
+    return true;
+  }
+
+  /**
+   * Feeds bytes from the socket; events are emitted synchronously.
+   *
+   * @param {Buffer} chunk The bytes (unmasked in place)
+   */
+  parse(chunk) {
+    if (this._stage === STAGE_DONE || chunk === undefined || chunk === null) return;
+    if (!Buffer.isBuffer(chunk)) chunk = Buffer.from(chunk);
+    if (this._receiver === null) this._receiver = this._createReceiver();
+    this._receiver.write(chunk);
+  }
+
+  text(message) {
+    if (this.readyState > 1) return false;
+    return this.frame(message, 'text');
+  }
+
+  binary(message) {
+    if (this.readyState > 1) return false;
+    return this.frame(message, 'binary');
+  }
+
+  /**
+   * Sends a ping; `callback` runs when the pong with the same payload arrives.
+   *
+   * @param {String} [message=''] The payload
+   * @param {Function} [callback] The callback
+   * @return {Boolean} Whether it was sent (or queued)
+   */
+  ping(message, callback) {
+    if (this.readyState > 1) return false;
+    message = message || '';
+    if (callback) this._pingCallbacks.set(String(message), callback);
+    return this.frame(message, 'ping');
+  }
+
+  pong(message) {
+    if (this.readyState > 1) return false;
+    message = message || '';
+    return this.frame(message, 'pong');
+  }
+
+  /**
+   * Starts the closing handshake (reason first, as upstream).
+   *
+   * @param {String} [reason=''] The reason
+   * @param {Number} [code=1000] The code
+   * @return {Boolean} Whether a close was started
+   */
+  close(reason, code) {
+    reason = reason || '';
+    code = code || ERRORS.normal_closure;
+
+    if (this.readyState <= 0) {
+      this.readyState = 3;
+      this.emit('close', new events.CloseEvent(code, reason));
+      return true;
+    } else if (this.readyState === 1) {
+      this.readyState = 2;
+      this._extensions.close(() => this.frame(reason, 'close', code));
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Frames and sends one message (queued before the connection opens).
+   *
+   * @param {(String|Buffer|Number[])} buffer The payload
+   * @param {String} [type] `text`, `binary`, `close`, `ping` or `pong`
+   * @param {Number} [code] The close code (close frames)
+   * @return {Boolean} Whether it was sent or queued
+   */
+  frame(buffer, type, code) {
+    if (this.readyState <= 0) return this._queue([buffer, type, code]);
+    if (this.readyState > 2) return false;
+
+    if (Array.isArray(buffer)) buffer = Buffer.from(buffer);
+    if (typeof buffer === 'number') buffer = buffer.toString();
+
+    const isText = typeof buffer === 'string';
+    const opcode = OPCODES[type || (isText ? 'text' : 'binary')];
+    let payload = isText ? Buffer.from(buffer, 'utf8') : toBuffer(buffer);
+
+    if (code) {
+      const copy = payload;
+      payload = Buffer.allocUnsafe(2 + copy.length);
+      payload.writeUInt16BE(code, 0);
+      copy.copy(payload, 2);
+    }
+
+    const message = { rsv1: false, rsv2: false, rsv3: false, opcode, data: payload };
+
+    if ((opcode === OPCODES.text || opcode === OPCODES.binary) && this._extensions.active) {
+      this._extensions.processOutgoingMessage(message, (error, processed) => {
+        if (error) return this._fail(error.type || 'extension_error', error.message);
+        this._sendMessage(processed);
+      });
+    } else {
+      this._sendMessage(message);
+    }
+
+    return true;
+  }
+
+  _sendMessage(message) {
+    const data = message.data;
+    const chunks = sender.frame(data, message.opcode, {
+      rsv1: message.rsv1,
+      mask: !!this._masking,
+      merge: data.length <= MERGE_MAX
+    });
+    for (let i = 0; i < chunks.length; i++) this._write(chunks[i]);
+  }
+
+  _handshakeResponse() {
+    const headers = this._request.headers;
+    const secKey = headers['sec-websocket-key'];
+    const version = headers['sec-websocket-version'];
+
+    if (!SUPPORTED_VERSIONS.includes(version))
+      throw new Error('Unsupported WebSocket version: ' + version);
+
+    if (typeof secKey !== 'string')
+      throw new Error('Missing handshake request header: Sec-WebSocket-Key');
+
+    this._headers.set('Upgrade', 'websocket');
+    this._headers.set('Connection', 'Upgrade');
+    this._headers.set('Sec-WebSocket-Accept', Hybi.generateAccept(secKey));
+
+    if (this.protocol) this._headers.set('Sec-WebSocket-Protocol', this.protocol);
+
+    const extensions = this._extensions.generateResponse(headers['sec-websocket-extensions']);
+    if (extensions) this._headers.set('Sec-WebSocket-Extensions', extensions);
+
+    const lines = ['HTTP/1.1 101 Switching Protocols', this._headers.toString(), ''];
+    return Buffer.from(lines.join('\r\n'), 'utf8');
+  }
+
+  _createReceiver() {
+    const allowed = this._extensions.allowedRsv();
+    return new FrameReceiver(this, {
+      isServer: true,
+      maskingOptional: !this._requireMasking,
+      compression: (allowed & 0x40) !== 0,
+      maxPayload: this._maxLength,
+      maxFragments: 0,
+      maxBufferedChunks: 0,
+      // UTF-8 is checked when the message is complete, after the size (upstream's order).
+      skipUTF8Validation: true,
+      rawClose: true
+    });
+  }
+
+  _shutdown(code, reason, error) {
+    this._stage = STAGE_DONE;
+
+    const sendCloseFrame = this.readyState === 1;
+    this.readyState = 2;
+
+    this._extensions.close(() => {
+      if (sendCloseFrame) this.frame(reason, 'close', code);
+      this.readyState = 3;
+      if (error) this.emit('error', new Error(reason));
+      this.emit('close', new events.CloseEvent(code, reason));
+    });
+  }
+
+  _fail(type, message) {
+    if (this.readyState > 1) return;
+    const code = typeof type === 'string' ? ERRORS[type] : type;
+    this._shutdown(code, message, true);
+  }
+
+  // FrameReceiver handler methods (called synchronously from `parse`).
+
+  onMessage(data, isBinary, compressed) {
+    if (this._stage === STAGE_DONE) return;
+    const message = {
+      rsv1: compressed,
+      rsv2: false,
+      rsv3: false,
+      opcode: isBinary ? OPCODES.binary : OPCODES.text,
+      data
+    };
+    if (this._extensions.active) {
+      this._extensions.processIncomingMessage(message, this._deliver, this);
+    } else {
+      this._emitMessage(message);
+    }
+  }
+
+  _deliver(error, message) {
+    if (error) return this._fail(error.type || 'extension_error', error.message);
+    this._emitMessage(message);
+  }
+
+  _emitMessage(message) {
+    let payload = message.data;
+
+    if (payload.length > this._maxLength)
+      return this._fail('too_large', 'WebSocket frame length too large');
+
+    if (message.opcode === OPCODES.text) {
+      if (!isValidUTF8(payload))
+        return this._fail('encoding_error', 'Could not decode a text frame as UTF-8');
+      payload = payload.toString();
+    }
+
+    this.emit('message', new events.MessageEvent(payload));
+  }
+
+  onPing(data) {
+    this.frame(data, 'pong');
+    this.emit('ping', new events.PingEvent(data.toString()));
+  }
+
+  onPong(data) {
+    const key = isValidUTF8(data) ? data.toString() : null;
+    const callback = this._pingCallbacks.get(key);
+
+    if (callback) {
+      this._pingCallbacks.delete(key);
+      callback();
+    }
+
+    this.emit('pong', new events.PongEvent(data.toString()));
+  }
+
+  onClose(rawCode, payload) {
+    let code = payload.length >= 2 ? payload.readUInt16BE(0) : null;
+    const reason =
+      payload.length > 2 && isValidUTF8(payload.subarray(2)) ? payload.toString('utf8', 2) : null;
+
+    if (
+      payload.length !== 0 &&
+      !(code !== null && code >= MIN_RESERVED_ERROR && code <= MAX_RESERVED_ERROR) &&
+      !ERROR_CODES.includes(code)
+    )
+      code = ERRORS.protocol_error;
+
+    if (payload.length > 125 || (payload.length > 2 && !reason)) code = ERRORS.protocol_error;
+
+    this._shutdown(code || DEFAULT_ERROR_CODE, reason || '');
+  }
+
+  onError(err, detail) {
+    switch (err.code) {
+      case 'WS_ERR_UNEXPECTED_RSV_1':
+      case 'WS_ERR_UNEXPECTED_RSV_2_3':
+        return this._fail(
+          'protocol_error',
+          'One or more reserved bits are on: reserved1 = ' +
+            ((detail >> 2) & 1) +
+            ', reserved2 = ' +
+            ((detail >> 1) & 1) +
+            ', reserved3 = ' +
+            (detail & 1)
+        );
+      case 'WS_ERR_INVALID_OPCODE':
+        if (detail === 0)
+          return this._fail('protocol_error', 'Received unexpected continuation frame');
+        if (detail === 1 || detail === 2)
+          return this._fail(
+            'protocol_error',
+            'Received new data frame but previous continuous frame is unfinished'
+          );
+        return this._fail('protocol_error', 'Unrecognized frame opcode: ' + detail);
+      case 'WS_ERR_EXPECTED_FIN':
+        return this._fail(
+          'protocol_error',
+          'Received fragmented control frame: opcode = ' + detail
+        );
+      case 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH':
+        return this._fail(
+          'protocol_error',
+          'Received control frame having too long payload: ' + detail
+        );
+      case 'WS_ERR_EXPECTED_MASK':
+        return this._fail('unacceptable', 'Received unmasked frame but masking is required');
+      case 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH':
+      case 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH':
+        return this._fail('too_large', 'WebSocket frame length too large');
+      case 'WS_ERR_INVALID_UTF8':
+        return this._fail('encoding_error', 'Could not decode a text frame as UTF-8');
+      default:
+        return this._fail('protocol_error', err.message);
+    }
+  }
+}
+
+Hybi.VERSION = '13';
+Hybi.GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+
+Object.assign(Hybi.prototype, {
+  FIN: 0x80,
+  MASK: 0x80,
+  RSV1: 0x40,
+  RSV2: 0x20,
+  RSV3: 0x10,
+  OPCODE: 0x0f,
+  LENGTH: 0x7f,
+  OPCODES,
+  OPCODE_CODES: [0, 1, 2, 8, 9, 10],
+  MESSAGE_OPCODES: [0, 1, 2],
+  OPENING_OPCODES: [1, 2],
+  ERRORS,
+  ERROR_CODES,
+  DEFAULT_ERROR_CODE,
+  MIN_RESERVED_ERROR,
+  MAX_RESERVED_ERROR
+});
+
+/**
+ * Splits a comma-separated list, trimming the spaces around each item.
+ *
+ * @param {String} list The list
+ * @return {String[]} Its items
+ * @private
+ */
+function splitList(list) {
+  return list.split(',').map(strip);
+}
+
+/**
+ * Buffers pass through; other byte views are wrapped without copying.
+ *
+ * @param {*} data The payload
+ * @return {Buffer} A Buffer over the same bytes
+ * @private
+ */
+function toBuffer(data) {
+  if (Buffer.isBuffer(data)) return data;
+  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (data instanceof ArrayBuffer) return Buffer.from(data);
+  return Buffer.from(String(data));
+}
+
+module.exports = Hybi;
