@@ -43,7 +43,9 @@ class HttpParser {
     try {
       at = this._parser.execute(chunk);
     } catch (err) {
-      this.error = new Error(err.message);
+      // http-parser-js's message (what websocket-driver shows), with the core's reason.
+      this.error = new Error('Parse Error');
+      this.error.reason = err.message;
       this._complete = true;
       return;
     }

@@ -20,9 +20,23 @@ const DELEGATED = ['addExtension', 'setHeader', 'start', 'frame', 'text', 'binar
 class Server extends Base {
   /** @param {Object} [options] Driver options */
   constructor(options) {
+    // Base's constructor sets readyState (through the accessor below) before any field.
     super(null, null, options);
     this._http = new HttpParser('request');
-    this._delegate = null;
+  }
+
+  /**
+   * The delegate's ready state once the request has been read (upstream keeps reporting
+   * 0 forever on the server object; that bug is not copied).
+   *
+   * @type {Number}
+   */
+  get readyState() {
+    return this._delegate ? this._delegate.readyState : this._readyState;
+  }
+
+  set readyState(value) {
+    this._readyState = value;
   }
 
   _bindEventListeners() {
