@@ -144,6 +144,7 @@ class Client extends Hybi {
     } catch (e) {
       return this._failHandshake(e.message);
     }
+    this._extensionsNegotiated();
   }
 }
 

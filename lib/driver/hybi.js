@@ -249,9 +249,17 @@ class Hybi extends Base {
 
     const extensions = this._extensions.generateResponse(headers['sec-websocket-extensions']);
     if (extensions) this._headers.set('Sec-WebSocket-Extensions', extensions);
+    this._extensionsNegotiated();
 
     const lines = ['HTTP/1.1 101 Switching Protocols', this._headers.toString(), ''];
     return Buffer.from(lines.join('\r\n'), 'utf8');
+  }
+
+  /** Lets through the RSV bits the negotiated extensions use (frames may precede it). */
+  _extensionsNegotiated() {
+    if (this._receiver !== null) {
+      this._receiver.setCompression((this._extensions.allowedRsv() & 0x40) !== 0);
+    }
   }
 
   _createReceiver() {

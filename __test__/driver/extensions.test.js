@@ -1,0 +1,230 @@
+'use strict';
+
+/**
+ * Extensions on the driver: the websocket-extensions framework with the npm
+ * `permessage-deflate` 0.1.7 package, against websocket-driver 0.8.0 in both directions;
+ * negotiation errors; ordering when sessions finish out of order; the header parser
+ * against websocket-extensions' own.
+ */
+
+const test = require('node:test');
+const assert = require('node:assert');
+const deflate = require('permessage-deflate');
+const Extensions = require('../../lib/driver/extensions');
+const parser = require('../../lib/driver/extensions/parser');
+const upstreamParser = require('websocket-extensions/lib/parser');
+const { oxws, upstream } = require('./helpers');
+
+/**
+ * Connects a client driver and a server driver in memory (`io` piped both ways, async like a
+ * socket) and resolves once both are open.
+ *
+ * @param {Object} clientImpl Driver module for the client
+ * @param {Object} serverImpl Driver module for the server
+ * @param {Function} [setup] Called with `(client, server)` before start
+ * @param {Object} [serverOptions] Options of the server driver
+ * @return {Promise<Object[]>} `[client, server]`
+ */
+function connect(clientImpl, serverImpl, setup = () => {}, serverOptions = {}) {
+  const client = clientImpl.client('ws://localhost/', {});
+  const server = serverImpl.server(serverOptions);
+  client.io.on('data', (d) => setImmediate(() => server.io.write(Buffer.from(d))));
+  server.io.on('data', (d) => setImmediate(() => client.io.write(Buffer.from(d))));
+  server.on('connect', () => server.start());
+  setup(client, server);
+  return new Promise((resolve, reject) => {
+    let opened = 0;
+    const onOpen = () => ++opened === 2 && resolve([client, server]);
+    client.on('open', onOpen);
+    server.on('open', onOpen);
+    client.on('error', reject);
+    client.start();
+  });
+}
+
+/**
+ * Collects `n` messages from a driver.
+ *
+ * @param {Object} driver The driver
+ * @param {Number} n How many
+ * @return {Promise<Array>} The message data
+ */
+function receive(driver, n) {
+  const got = [];
+  return new Promise((resolve) => {
+    driver.on('message', (e) => {
+      got.push(e.data);
+      if (got.length === n) resolve(got);
+    });
+  });
+}
+
+const messages = [
+  'hello',
+  '',
+  'x'.repeat(100000),
+  Buffer.from([0, 1, 2, 255]),
+  JSON.stringify({ a: 'é'.repeat(500) }),
+  Buffer.alloc(70000, 7)
+];
+
+for (const [name, clientImpl, serverImpl] of [
+  ['oxws client → websocket-driver server', oxws, upstream],
+  ['websocket-driver client → oxws server', upstream, oxws],
+  ['oxws client → oxws server', oxws, oxws]
+]) {
+  test(`permessage-deflate: ${name}`, async () => {
+    let wire = 0;
+    const [client, server] = await connect(clientImpl, serverImpl, (c, s) => {
+      c.addExtension(deflate);
+      s.addExtension(deflate);
+      c.io.on('data', (d) => (wire += d.length));
+    });
+    assert.match(client.headers['sec-websocket-extensions'], /^permessage-deflate/);
+
+    const atServer = receive(server, messages.length);
+    for (const m of messages) typeof m === 'string' ? client.text(m) : client.binary(m);
+    const got = await atServer;
+    assert.deepStrictEqual(got, messages);
+    assert.ok(wire < 20000, `compressed on the wire (${wire} bytes)`);
+
+    const atClient = receive(client, messages.length);
+    for (const m of got) typeof m === 'string' ? server.text(m) : server.binary(m);
+    assert.deepStrictEqual(await atClient, messages);
+
+    const closed = new Promise((resolve) => server.on('close', (e) => resolve([e.code, e.reason])));
+    client.close('done', 4001);
+    assert.deepStrictEqual(await closed, [4001, 'done']);
+  });
+}
+
+test('permessage-deflate: maxLength applies to the inflated size', async () => {
+  const [client, server] = await connect(
+    upstream,
+    oxws,
+    (c, s) => {
+      c.addExtension(deflate);
+      s.addExtension(deflate);
+    },
+    { maxLength: 1000 }
+  );
+  const closed = new Promise((resolve) => server.on('close', (e) => resolve([e.code, e.reason])));
+  client.text('a'.repeat(5000));
+  assert.deepStrictEqual(await closed, [1009, 'WebSocket frame length too large']);
+});
+
+test('sessions that finish out of order still deliver messages in order', async () => {
+  const delays = [30, 0, 15, 0, 5];
+  let i = 0;
+  const slow = {
+    name: 'x-slow',
+    type: 'permessage',
+    rsv1: false,
+    rsv2: false,
+    rsv3: false,
+    createServerSession: () => session,
+    createClientSession: () => session
+  };
+  const session = {
+    generateOffer: () => ({}),
+    generateResponse: () => ({}),
+    activate: () => true,
+    processIncomingMessage(message, callback) {
+      setTimeout(() => callback(null, message), delays[i++ % delays.length]);
+    },
+    processOutgoingMessage(message, callback) {
+      callback(null, message);
+    },
+    close() {}
+  };
+  const [client, server] = await connect(upstream, oxws, (c, s) => {
+    c.addExtension({ ...slow, createClientSession: () => ({ ...session, processIncomingMessage: session.processOutgoingMessage }) });
+    s.addExtension(slow);
+  });
+  const got = receive(server, 5);
+  for (let n = 0; n < 5; n++) client.text(String(n));
+  assert.deepStrictEqual(await got, ['0', '1', '2', '3', '4']);
+});
+
+test('an extension error fails the connection with 1010', async () => {
+  const failing = {
+    name: 'x-fail',
+    type: 'permessage',
+    rsv1: false,
+    rsv2: false,
+    rsv3: false,
+    createServerSession: () => ({
+      generateResponse: () => ({}),
+      processIncomingMessage: (m, cb) => cb(new Error('nope')),
+      processOutgoingMessage: (m, cb) => cb(null, m),
+      close() {}
+    }),
+    createClientSession: () => ({
+      generateOffer: () => ({}),
+      activate: () => true,
+      processIncomingMessage: (m, cb) => cb(null, m),
+      processOutgoingMessage: (m, cb) => cb(null, m),
+      close() {}
+    })
+  };
+  const [client, server] = await connect(upstream, oxws, (c, s) => {
+    c.addExtension(failing);
+    s.addExtension(failing);
+  });
+  const closed = new Promise((resolve) => server.on('close', (e) => resolve([e.code, e.reason])));
+  client.text('x');
+  assert.deepStrictEqual(await closed, [1010, 'x-fail: nope']);
+});
+
+test('Extensions.add validates the extension object', () => {
+  const ext = new Extensions();
+  const base = { name: 'a', type: 'permessage', rsv1: false, rsv2: false, rsv3: false };
+  assert.throws(() => ext.add({ ...base, name: 1 }), { message: 'extension.name must be a string' });
+  assert.throws(() => ext.add({ ...base, type: 'x' }), { message: 'extension.type must be "permessage"' });
+  assert.throws(() => ext.add({ ...base, rsv2: 1 }), { message: 'extension.rsv2 must be true or false' });
+  ext.add(base);
+  assert.throws(() => ext.add(base), { message: 'An extension with name "a" is already registered' });
+  assert.throws(() => new Extensions({ foo: 1 }), { message: 'Unrecognized option: foo' });
+});
+
+test('the header parser gives websocket-extensions 0.2 results, in linear time', () => {
+  const cases = [
+    'permessage-deflate; client_max_window_bits',
+    'a; b=1, c; d="x y"; d=2',
+    'a;b = 1.5 ,  c',
+    'x; y="a\\\\b\\"c"',
+    'a,,b',
+    'a; b=01',
+    'a; b=-0.5',
+    '  a',
+    'a ;',
+    'a; =1',
+    'a; b="unterminated',
+    'a, b\r\n c',
+    'a; b=""',
+    'a; b\r\n =1'
+  ];
+  for (const h of cases) {
+    const run = (p) => {
+      try {
+        return JSON.stringify(p.parseHeader(h).toArray());
+      } catch (e) {
+        return e.constructor.name + ': ' + e.message;
+      }
+    };
+    assert.strictEqual(run(parser), run(upstreamParser), h);
+  }
+  // Names of Object.prototype properties are plain parameters.
+  const params = parser.parseHeader('a; __proto__=1; hasOwnProperty; constructor=x').toArray()[0].params;
+  assert.strictEqual(Object.getPrototypeOf(params), Object.prototype);
+  assert.deepStrictEqual(Object.keys(params), ['__proto__', 'hasOwnProperty', 'constructor']);
+  assert.strictEqual(params.hasOwnProperty, true);
+  // CVE-2020-7662: an unclosed quoted value with many escapes is rejected (in one linear
+  // pass; the backtracking regex took exponential time).
+  const evil = 'a; b="' + '\\'.repeat(50000) + 'x';
+  assert.throws(() => parser.parseHeader(evil), SyntaxError);
+  assert.strictEqual(
+    parser.serializeParams('n', { a: true, b: 1, c: 'x y', d: ['1', 2] }),
+    'n; a; b=1; c="x y"; d=1; d=2'
+  );
+});
