@@ -127,6 +127,19 @@ interface WebSocketModule extends WebSocketConstructor {
   /** permessage-deflate (RFC 7692), done in Rust. */
   readonly PerMessageDeflate: typeof PerMessageDeflate;
 
+  /** websocket-driver: a client driver. */
+  readonly client: typeof import('./driver').client;
+  /** websocket-driver: a raw-TCP server driver. */
+  readonly server: typeof import('./driver').server;
+  /** websocket-driver: a server driver for a parsed HTTP request. */
+  readonly http: typeof import('./driver').http;
+  /** websocket-driver / faye-websocket: whether a request asks for a WebSocket upgrade. */
+  readonly isWebSocket: typeof import('./driver').isWebSocket;
+  /** websocket-driver: whether a request came over TLS. */
+  readonly isSecureRequest: typeof import('./driver').isSecureRequest;
+  /** websocket-driver / faye-websocket: unknown option keys throw. */
+  readonly validateOptions: typeof import('./driver').validateOptions;
+
   /** bufferutil: masks `length` bytes of `source` with `mask` into `output` at `offset`. */
   mask(source: Uint8Array, mask: Uint8Array, output: Uint8Array, offset: number, length: number): void;
   /** bufferutil: unmasks `buffer` in place with the 4-byte `mask`. */

@@ -2,8 +2,8 @@
 
 /**
  * oxws main export: ONE callable function that is at once the module shape of `ws`,
- * `bufferutil` and `utf-8-validate` (and, as their issues land, `faye-websocket` and
- * `websocket-driver`), so npm `overrides` of any of those names to oxws need no code change.
+ * `websocket-driver`, `bufferutil` and `utf-8-validate` (and, as its issue lands,
+ * `faye-websocket`), so npm `overrides` of any of those names to oxws need no code change.
  *
  * - `new WebSocket(address, protocols?, options?)`: the ws client; `new WebSocket(null,
  *   undefined, options)`: a server-side socket (as `WebSocketServer` creates them).
@@ -11,8 +11,9 @@
  * - `WebSocket(buffer)` without `new` on a Buffer/TypedArray/ArrayBuffer: the
  *   `utf-8-validate` verdict (a boolean).
  * - Statics: ws's (`WebSocketServer`, `Server`, `createWebSocketStream`, `Receiver`,
- *   `Sender`, `extension`, `subprotocol`, `PerMessageDeflate`, ready-state constants) and
- *   bufferutil's `mask` / `unmask`, plus `isValidUTF8`.
+ *   `Sender`, `extension`, `subprotocol`, `PerMessageDeflate`, ready-state constants),
+ *   websocket-driver's (`client`, `server`, `http`, `isWebSocket`, `isSecureRequest`,
+ *   `validateOptions`) and bufferutil's `mask` / `unmask`, plus `isValidUTF8`.
  *
  * Heavy parts load on first use (getters), so `require('oxws')` in the accelerator role
  * stays cheap: the native addon loads only with the first connection or large input.
@@ -80,6 +81,12 @@ lazy('PerMessageDeflate', () => require('./lib/ws/permessage-deflate'));
 
 for (const [name, value] of [['CONNECTING', 0], ['OPEN', 1], ['CLOSING', 2], ['CLOSED', 3]]) {
   Object.defineProperty(WebSocket, name, { enumerable: true, value });
+}
+
+// websocket-driver's module functions (faye-websocket's isWebSocket / validateOptions are
+// the same functions).
+for (const name of ['client', 'server', 'http', 'isWebSocket', 'isSecureRequest', 'validateOptions']) {
+  lazy(name, () => require('./lib/driver')[name]);
 }
 
 WebSocket.WebSocket = WebSocket;
