@@ -238,6 +238,18 @@ test.describe('hybi driver: parsing', () => {
     assert.deepStrictEqual(seen, ['Hello', 'World', 'A', 'B']);
   });
 
+  test('frames written while a chunk is parsed leave io as one chunk, flushed before close', () => {
+    const w = open();
+    const chunks = [];
+    w.driver.io.on('data', (d) => chunks.push(d.toString('hex')));
+    w.driver.on('message', (e) => w.driver.text('re:' + e.data));
+    let atClose;
+    w.driver.on('close', () => (atClose = chunks.length));
+    w.driver.parse(hex('810141 810142 8900 880203e8'));
+    assert.deepStrictEqual(chunks, ['8104' + text('re:A') + '8104' + text('re:B') + '8a00' + '880203e8']);
+    assert.strictEqual(atClose, 1);
+  });
+
   test('masking required: unmasked frames close with 1003', () => {
     const w = driver({ requireMasking: true });
     w.driver.start();

@@ -7,6 +7,7 @@
  *   accel.js  mask / unmask / isValidUTF8 vs bufferutil, utf-8-validate, buffer.isUtf8
  *   micro.js  fixed native call costs; decode cost per message vs ws's Receiver
  *   e2e.js    echo servers under a native load generator: oxws vs ws+bufferutil vs ws
+ *   driver.js driver-shaped echo (websocket-driver API) vs websocket-driver 0.8.0
  */
 
 const fs = require('fs');
@@ -15,7 +16,7 @@ const { spawnSync } = require('child_process');
 
 const root = path.join(__dirname, '..', '..');
 const args = process.argv.slice(2);
-const benches = ['accel.js', 'micro.js', 'e2e.js'];
+const benches = ['accel.js', 'micro.js', 'e2e.js', 'driver.js'];
 const sections = [];
 let failed = false;
 

@@ -46,6 +46,9 @@ const MAX_RESERVED_ERROR = 4999;
 /** Unmasked payloads up to this size are copied next to their header, so `io` emits one chunk per frame. */
 const MERGE_MAX = 64 * 1024;
 
+/** Frames up to this size written during one `parse()` are merged into one `io` chunk. */
+const CORK_MERGE_MAX = 16 * 1024;
+
 /** Stage after a shutdown: input is ignored. */
 const STAGE_DONE = 5;
 
@@ -67,6 +70,8 @@ class Hybi extends Base {
     this._requireMasking = this._options.requireMasking;
     this._pingCallbacks = new Map();
     this._receiver = null;
+    /** Chunks written during `parse()`, emitted together at its end; null when not corked. */
+    this._corked = null;
 
     if (typeof this._protocols === 'string') this._protocols = splitList(this._protocols);
 
@@ -124,7 +129,59 @@ class Hybi extends Base {
     if (this._stage === STAGE_DONE || chunk === undefined || chunk === null) return;
     if (!Buffer.isBuffer(chunk)) chunk = Buffer.from(chunk);
     if (this._receiver === null) this._receiver = this._createReceiver();
-    this._receiver.write(chunk);
+    if (this._corked !== null) return void this._receiver.write(chunk);
+
+    // Cork: frames written while this chunk is handled (pongs, close echoes, replies sent
+    // from 'message' listeners) leave `io` as one 'data' event, so a socket piped from
+    // `io` makes one write instead of one per frame.
+    this._corked = [];
+    try {
+      this._receiver.write(chunk);
+    } finally {
+      this._uncork();
+    }
+  }
+
+  _write(chunk) {
+    if (this._corked !== null) this._corked.push(chunk);
+    else super._write(chunk);
+  }
+
+  /** Emits what was written while corked and stops corking. */
+  _uncork() {
+    this._flushCorked();
+    this._corked = null;
+  }
+
+  /**
+   * Emits what was written while corked (small frames merged, large ones as they are);
+   * stays corked. Also done before 'close' is emitted, so a listener that ends the socket
+   * ends it after the close frame.
+   */
+  _flushCorked() {
+    const chunks = this._corked;
+    if (chunks === null || chunks.length === 0) return;
+    this._corked = [];
+    if (chunks.length === 1) return void super._write(chunks[0]);
+
+    let start = 0;
+    let size = 0;
+    for (let i = 0; i < chunks.length; i++) {
+      const length = chunks[i].length;
+      if (length > CORK_MERGE_MAX) {
+        if (i > start) this._emitMerged(chunks, start, i, size);
+        super._write(chunks[i]);
+        start = i + 1;
+        size = 0;
+      } else {
+        size += length;
+      }
+    }
+    if (start < chunks.length) this._emitMerged(chunks, start, chunks.length, size);
+  }
+
+  _emitMerged(chunks, start, end, size) {
+    super._write(end - start === 1 ? chunks[start] : Buffer.concat(chunks.slice(start, end), size));
   }
 
   text(message) {
@@ -286,6 +343,7 @@ class Hybi extends Base {
     this._extensions.close(() => {
       if (sendCloseFrame) this.frame(reason, 'close', code);
       this.readyState = 3;
+      this._flushCorked();
       if (error) this.emit('error', new Error(reason));
       this.emit('close', new events.CloseEvent(code, reason));
     });
