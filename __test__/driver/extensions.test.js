@@ -10,6 +10,7 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const deflate = require('permessage-deflate');
+const nativeDeflate = require('../../permessage-deflate');
 const Extensions = require('../../lib/driver/extensions');
 const parser = require('../../lib/driver/extensions/parser');
 const upstreamParser = require('websocket-extensions/lib/parser');
@@ -68,16 +69,33 @@ const messages = [
   Buffer.alloc(70000, 7)
 ];
 
+const combos = [];
 for (const [name, clientImpl, serverImpl] of [
   ['oxws client → websocket-driver server', oxws, upstream],
   ['websocket-driver client → oxws server', upstream, oxws],
   ['oxws client → oxws server', oxws, oxws]
 ]) {
+  for (const [extName, clientExt, serverExt] of [
+    ['npm permessage-deflate both sides', deflate, deflate],
+    ['oxws/permessage-deflate client, npm server', nativeDeflate, deflate],
+    ['npm client, oxws/permessage-deflate server', deflate, nativeDeflate],
+    ['oxws/permessage-deflate both sides', nativeDeflate, nativeDeflate],
+    [
+      'oxws/permessage-deflate, no context takeover, 9-bit windows',
+      nativeDeflate.configure({ noContextTakeover: true, maxWindowBits: 9 }),
+      nativeDeflate.configure({ requestNoContextTakeover: true, requestMaxWindowBits: 9 })
+    ]
+  ]) {
+    combos.push([`${name}, ${extName}`, clientImpl, serverImpl, clientExt, serverExt]);
+  }
+}
+
+for (const [name, clientImpl, serverImpl, clientExt, serverExt] of combos) {
   test(`permessage-deflate: ${name}`, async () => {
     let wire = 0;
     const [client, server] = await connect(clientImpl, serverImpl, (c, s) => {
-      c.addExtension(deflate);
-      s.addExtension(deflate);
+      c.addExtension(clientExt);
+      s.addExtension(serverExt);
       c.io.on('data', (d) => (wire += d.length));
     });
     assert.match(client.headers['sec-websocket-extensions'], /^permessage-deflate/);
@@ -98,19 +116,92 @@ for (const [name, clientImpl, serverImpl] of [
   });
 }
 
-test('permessage-deflate: maxLength applies to the inflated size', async () => {
+for (const [name, ext, reason] of [
+  ['npm permessage-deflate (checked after inflating)', deflate, 'WebSocket frame length too large'],
+  ['oxws/permessage-deflate (checked while inflating)', nativeDeflate, 'WebSocket frame length too large']
+]) {
+  test(`maxLength applies to the inflated size: ${name}`, async () => {
+    const [client, server] = await connect(
+      upstream,
+      oxws,
+      (c, s) => {
+        c.addExtension(deflate);
+        s.addExtension(ext);
+      },
+      { maxLength: 1000 }
+    );
+    const closed = new Promise((resolve) => server.on('close', (e) => resolve([e.code, e.reason])));
+    client.text('a'.repeat(5000));
+    assert.deepStrictEqual(await closed, [1009, reason]);
+  });
+}
+
+test('oxws/permessage-deflate in websocket-driver bounds a decompression bomb while inflating', async () => {
   const [client, server] = await connect(
-    upstream,
     oxws,
+    upstream,
     (c, s) => {
-      c.addExtension(deflate);
-      s.addExtension(deflate);
+      c.addExtension(nativeDeflate);
+      s.addExtension(nativeDeflate);
     },
-    { maxLength: 1000 }
+    { maxLength: 1 << 20 }
   );
   const closed = new Promise((resolve) => server.on('close', (e) => resolve([e.code, e.reason])));
-  client.text('a'.repeat(5000));
-  assert.deepStrictEqual(await closed, [1009, 'WebSocket frame length too large']);
+  const before = process.memoryUsage().rss;
+  client.binary(Buffer.alloc(64 << 20));
+  assert.deepStrictEqual(await closed, [1009, 'permessage-deflate: WebSocket frame length too large']);
+  assert.ok(process.memoryUsage().rss - before < 200 << 20);
+});
+
+test('corrupt compressed data fails with 1010 on the native path', async () => {
+  const [client, server] = await connect(oxws, oxws, (c, s) => {
+    c.addExtension(nativeDeflate);
+    s.addExtension(nativeDeflate);
+  });
+  const closed = new Promise((resolve) => server.on('close', (e) => resolve(e.code)));
+  // A masked RSV1 text frame whose payload is not deflate data.
+  client._write(Buffer.from([0xc1, 0x84, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]));
+  assert.strictEqual(await closed, 1010);
+});
+
+test('oxws/permessage-deflate negotiates exactly as the npm package', () => {
+  const Up = require('permessage-deflate');
+  const optionSets = [
+    {},
+    { noContextTakeover: true },
+    { maxWindowBits: 10 },
+    { requestNoContextTakeover: true, requestMaxWindowBits: 12 },
+    { level: 1, memLevel: 9, strategy: 0 }
+  ];
+  const offers = [
+    {},
+    { client_max_window_bits: true },
+    { client_max_window_bits: 10, server_max_window_bits: 11 },
+    { server_no_context_takeover: true, client_no_context_takeover: true },
+    { server_max_window_bits: 7 },
+    { unknown: true },
+    { client_max_window_bits: [9, 10] }
+  ];
+  for (const options of optionSets) {
+    const mine = nativeDeflate.configure({ ...options });
+    const theirs = Up.configure({ ...options });
+    assert.deepStrictEqual(mine.createClientSession().generateOffer(), theirs.createClientSession().generateOffer());
+    for (const offer of offers) {
+      const a = mine.createServerSession([offer]);
+      const b = theirs.createServerSession([offer]);
+      assert.strictEqual(a === null, b === null, JSON.stringify([options, offer]));
+      if (a) assert.deepStrictEqual(a.generateResponse(), b.generateResponse(), JSON.stringify([options, offer]));
+      const ca = mine.createClientSession();
+      const cb = theirs.createClientSession();
+      ca.generateOffer();
+      cb.generateOffer();
+      assert.strictEqual(ca.activate({ ...offer }), cb.activate({ ...offer }), JSON.stringify([options, offer]));
+    }
+  }
+  assert.throws(() => nativeDeflate.configure({ bogus: 1 }), { message: 'Unrecognized option: bogus' });
+  assert.throws(() => nativeDeflate.configure({ maxWindowBits: 20 }).createClientSession().generateOffer(), {
+    message: 'Invalid value for maxWindowBits'
+  });
 });
 
 test('sessions that finish out of order still deliver messages in order', async () => {

@@ -15,6 +15,7 @@ const { isValidUTF8 } = require('../ws/validation');
 const Base = require('./base');
 const { strip } = require('./headers');
 const Extensions = require('./extensions');
+const { kNative } = require('./extensions/permessage-deflate');
 const events = require('./events');
 
 const OPCODES = {
@@ -70,6 +71,12 @@ class Hybi extends Base {
     this._requireMasking = this._options.requireMasking;
     this._pingCallbacks = new Map();
     this._receiver = null;
+    /**
+     * The negotiated settings when oxws's own permessage-deflate is the only extension: the
+     * pipeline is skipped, the decoder inflates and `_deflater` compresses-and-frames.
+     */
+    this._nativeDeflate = null;
+    this._deflater = null;
     /** Chunks written during `parse()`, emitted together at its end; null when not corked. */
     this._corked = null;
 
@@ -265,7 +272,15 @@ class Hybi extends Base {
 
     const message = { rsv1: false, rsv2: false, rsv3: false, opcode, data: payload };
 
-    if ((opcode === OPCODES.text || opcode === OPCODES.binary) && this._extensions.active) {
+    const isData = opcode === OPCODES.text || opcode === OPCODES.binary;
+
+    if (isData && this._deflater !== null) {
+      const chunks = sender.frameCompressed(this._deflater, payload, opcode, {
+        rsv1: true,
+        mask: !!this._masking
+      });
+      this._write(chunks[0]);
+    } else if (isData && this._extensions.active) {
       this._extensions.processOutgoingMessage(message, (error, processed) => {
         if (error) return this._fail(error.type || 'extension_error', error.message);
         this._sendMessage(processed);
@@ -312,19 +327,37 @@ class Hybi extends Base {
     return Buffer.from(lines.join('\r\n'), 'utf8');
   }
 
-  /** Lets through the RSV bits the negotiated extensions use (frames may precede it). */
+  /**
+   * Applies what was negotiated: the RSV bits extensions use (frames may have been parsed
+   * already), and the native permessage-deflate path when it is the only extension.
+   */
   _extensionsNegotiated() {
-    if (this._receiver !== null) {
-      this._receiver.setCompression((this._extensions.allowedRsv() & 0x40) !== 0);
+    const sessions = this._extensions._sessions;
+    if (sessions.length === 1 && sessions[0][1][kNative]) {
+      const settings = sessions[0][1][kNative].settings;
+      this._nativeDeflate = settings;
+      this._deflater = new native.Deflater(
+        settings.level,
+        settings.ownWindowBits,
+        !settings.ownContextTakeover
+      );
+    }
+    if (this._receiver !== null) this._configureReceiver(this._receiver);
+  }
+
+  _configureReceiver(receiver) {
+    const settings = this._nativeDeflate;
+    if (settings !== null) {
+      receiver.enableInflate(settings.peerWindowBits, !settings.peerContextTakeover);
+    } else {
+      receiver.setCompression((this._extensions.allowedRsv() & 0x40) !== 0);
     }
   }
 
   _createReceiver() {
-    const allowed = this._extensions.allowedRsv();
-    return new FrameReceiver(this, {
+    const receiver = new FrameReceiver(this, {
       isServer: true,
       maskingOptional: !this._requireMasking,
-      compression: (allowed & 0x40) !== 0,
       maxPayload: this._maxLength,
       maxFragments: 0,
       maxBufferedChunks: 0,
@@ -332,6 +365,8 @@ class Hybi extends Base {
       skipUTF8Validation: true,
       rawClose: true
     });
+    this._configureReceiver(receiver);
+    return receiver;
   }
 
   _shutdown(code, reason, error) {
@@ -366,7 +401,7 @@ class Hybi extends Base {
       opcode: isBinary ? OPCODES.binary : OPCODES.text,
       data
     };
-    if (this._extensions.active) {
+    if (this._extensions.active && this._nativeDeflate === null) {
       this._extensions.processIncomingMessage(message, this._deliver, this);
     } else {
       this._emitMessage(message);
@@ -466,6 +501,8 @@ class Hybi extends Base {
         return this._fail('too_large', 'WebSocket frame length too large');
       case 'WS_ERR_INVALID_UTF8':
         return this._fail('encoding_error', 'Could not decode a text frame as UTF-8');
+      case 'Z_DATA_ERROR':
+        return this._fail('extension_error', 'permessage-deflate: ' + err.message);
       default:
         return this._fail('protocol_error', err.message);
     }

@@ -94,6 +94,21 @@ impl Deflater {
     })
   }
 
+  /// Compresses one whole message and returns the payload only (the trailer stripped), for
+  /// extension pipelines that frame it themselves.
+  #[napi(catch_unwind)]
+  pub fn compress(&mut self, data: &[u8]) -> Buffer {
+    let mut out = Vec::with_capacity(data.len() / 2 + 64);
+    SHARED.with(|shared| {
+      let mut shared = shared.borrow_mut();
+      let z = shared
+        .entry((self.level, self.window_bits))
+        .or_insert_with(|| deflate::Deflater::new(self.level, self.window_bits, true));
+      z.deflate(data, true, &mut out);
+    });
+    out.into()
+  }
+
   /// Drops this connection's compressor, if a fragmented message left one.
   #[napi]
   pub fn release(&mut self) {

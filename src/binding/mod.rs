@@ -5,6 +5,7 @@ mod deflater;
 mod errors;
 mod handshake;
 mod http;
+mod inflater;
 mod raw;
 mod receiver;
 mod sender;
