@@ -4,15 +4,21 @@
  * websocket-driver's HTTP `upgrade` example on oxws: Node's `http` parses the request,
  * `websocket.http(request)` makes the driver, and every message is echoed. Passing the
  * upgrade `body` to `driver.io.write()` is required (hixie-76 reads its key from it).
- * With `--deflate`, the npm permessage-deflate extension is offered to clients.
+ * With `--deflate`, permessage-deflate is accepted (oxws/permessage-deflate, compressed in
+ * Rust; `--npm-deflate` uses the npm permessage-deflate package instead).
  *
- * Usage: node examples/driver-http-server.js [port] [--deflate]   (0 picks a free port)
+ * Usage: node examples/driver-http-server.js [port] [--deflate | --npm-deflate]
+ *        (port 0 picks a free port)
  */
 
 const http = require('http');
 const websocket = require('../driver');
 
-const deflate = process.argv.includes('--deflate') ? require('permessage-deflate') : null;
+const deflate = process.argv.includes('--deflate')
+  ? require('../permessage-deflate')
+  : process.argv.includes('--npm-deflate')
+    ? require('permessage-deflate')
+    : null;
 const port = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) || 4181);
 
 const server = http.createServer((req, res) => {

@@ -200,7 +200,7 @@ test.describe('hybi driver: parsing', () => {
   test('maxLength applies to the whole message', () => {
     const w = driver({ maxLength: 4 });
     w.driver.start();
-    w.driver.parse(hex('0102abcd'));
+    w.driver.parse(hex('0202abcd'));
     w.driver.parse(hex('8003abcdef'));
     assert.deepStrictEqual(w.log.slice(1), [
       ['error', 'WebSocket frame length too large'],

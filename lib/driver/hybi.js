@@ -361,8 +361,8 @@ class Hybi extends Base {
       maxPayload: this._maxLength,
       maxFragments: 0,
       maxBufferedChunks: 0,
-      // UTF-8 is checked when the message is complete, after the size (upstream's order).
-      skipUTF8Validation: true,
+      // Text is UTF-8 checked as it arrives, failing fast (Autobahn 6.4.x strict; upstream
+      // checks complete messages only).
       rawClose: true
     });
     this._configureReceiver(receiver);
@@ -404,23 +404,28 @@ class Hybi extends Base {
     if (this._extensions.active && this._nativeDeflate === null) {
       this._extensions.processIncomingMessage(message, this._deliver, this);
     } else {
-      this._emitMessage(message);
+      this._emitMessage(message, true);
     }
   }
 
   _deliver(error, message) {
     if (error) return this._fail(error.type || 'extension_error', error.message);
-    this._emitMessage(message);
+    this._emitMessage(message, false);
   }
 
-  _emitMessage(message) {
+  /**
+   * @param {Object} message The message
+   * @param {Boolean} checked Whether the decoder already checked its text (extensions
+   *     may have transformed it since)
+   */
+  _emitMessage(message, checked) {
     let payload = message.data;
 
     if (payload.length > this._maxLength)
       return this._fail('too_large', 'WebSocket frame length too large');
 
     if (message.opcode === OPCODES.text) {
-      if (!isValidUTF8(payload))
+      if (!checked && !isValidUTF8(payload))
         return this._fail('encoding_error', 'Could not decode a text frame as UTF-8');
       payload = payload.toString();
     }
