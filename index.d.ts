@@ -127,6 +127,11 @@ interface WebSocketModule extends WebSocketConstructor {
   /** permessage-deflate (RFC 7692), done in Rust. */
   readonly PerMessageDeflate: typeof PerMessageDeflate;
 
+  /** faye-websocket: the client (`new WebSocket.Client(url, protocols?, options?)`). */
+  readonly Client: import('./faye').ClientConstructor;
+  /** faye-websocket: the server-side EventSource. */
+  readonly EventSource: import('./faye').EventSourceConstructor;
+
   /** websocket-driver: a client driver. */
   readonly client: typeof import('./driver').client;
   /** websocket-driver: a raw-TCP server driver. */

@@ -2,18 +2,22 @@
 
 /**
  * oxws main export: ONE callable function that is at once the module shape of `ws`,
- * `websocket-driver`, `bufferutil` and `utf-8-validate` (and, as its issue lands,
- * `faye-websocket`), so npm `overrides` of any of those names to oxws need no code change.
+ * `faye-websocket`, `websocket-driver`, `bufferutil` and `utf-8-validate`, so npm
+ * `overrides` of any of those names to oxws need no code change.
  *
  * - `new WebSocket(address, protocols?, options?)`: the ws client; `new WebSocket(null,
  *   undefined, options)`: a server-side socket (as `WebSocketServer` creates them).
  *   `class X extends WebSocket` works, and `instanceof` agrees with the ws class.
+ * - `new WebSocket(request, socket, body, protocols?, options?)`: a faye-websocket server
+ *   socket (the constructor returns that object), `WebSocket.Client`: faye's client,
+ *   `WebSocket.EventSource`: faye's EventSource.
  * - `WebSocket(buffer)` without `new` on a Buffer/TypedArray/ArrayBuffer: the
  *   `utf-8-validate` verdict (a boolean).
  * - Statics: ws's (`WebSocketServer`, `Server`, `createWebSocketStream`, `Receiver`,
  *   `Sender`, `extension`, `subprotocol`, `PerMessageDeflate`, ready-state constants),
- *   websocket-driver's (`client`, `server`, `http`, `isWebSocket`, `isSecureRequest`,
- *   `validateOptions`) and bufferutil's `mask` / `unmask`, plus `isValidUTF8`.
+ *   faye-websocket's (`Client`, `EventSource`), websocket-driver's (`client`, `server`,
+ *   `http`, `isWebSocket`, `isSecureRequest`, `validateOptions`; faye's `isWebSocket` and
+ *   `validateOptions` are the same) and bufferutil's `mask` / `unmask`, plus `isValidUTF8`.
  *
  * Heavy parts load on first use (getters), so `require('oxws')` in the accelerator role
  * stays cheap: the native addon loads only with the first connection or large input.
@@ -34,6 +38,12 @@ const WsWebSocket = require('./lib/ws/websocket');
  * @public
  */
 function WebSocket(address, protocols, options) {
+  if (isFayeServerCall(address, protocols)) {
+    // faye-websocket: new WebSocket(request, socket, body, protocols?, options?). A
+    // constructor may return another object: the faye socket, with faye's semantics.
+    const FayeWebSocket = require('./lib/faye/websocket');
+    return new FayeWebSocket(...arguments);
+  }
   if (!new.target) {
     if (ArrayBuffer.isView(address) || address instanceof ArrayBuffer) {
       return isValidUTF8(address);
@@ -41,6 +51,27 @@ function WebSocket(address, protocols, options) {
     throw new TypeError("Class constructor WebSocket cannot be invoked without 'new'");
   }
   return Reflect.construct(WsWebSocket, arguments, new.target);
+}
+
+/**
+ * Whether the arguments are faye-websocket's server form: an HTTP request (an object with
+ * `headers`, not a URL) and a socket (a stream).
+ *
+ * @param {*} address The first argument
+ * @param {*} socket The second argument
+ * @return {Boolean} Whether to build a faye socket
+ * @private
+ */
+function isFayeServerCall(address, socket) {
+  return (
+    address !== null &&
+    typeof address === 'object' &&
+    !(address instanceof URL) &&
+    typeof address.headers === 'object' &&
+    socket !== null &&
+    typeof socket === 'object' &&
+    typeof socket.pipe === 'function'
+  );
 }
 
 WebSocket.prototype = WsWebSocket.prototype;
@@ -82,6 +113,9 @@ lazy('PerMessageDeflate', () => require('./lib/ws/permessage-deflate'));
 for (const [name, value] of [['CONNECTING', 0], ['OPEN', 1], ['CLOSING', 2], ['CLOSED', 3]]) {
   Object.defineProperty(WebSocket, name, { enumerable: true, value });
 }
+
+lazy('Client', () => require('./lib/faye/client'));
+lazy('EventSource', () => require('./lib/faye/eventsource'));
 
 // websocket-driver's module functions (faye-websocket's isWebSocket / validateOptions are
 // the same functions).

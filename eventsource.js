@@ -1,0 +1,4 @@
+'use strict';
+
+/** `require('oxws/eventsource')`: faye-websocket's server-side EventSource. */
+module.exports = require('./lib/faye/eventsource');
