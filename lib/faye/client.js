@@ -107,9 +107,11 @@ class Client extends API {
     });
 
     this._proxy.on('error', (error) => {
+      this._driver.emit('error', error);
+      // The proxy's answer (set after the driver's 'error' listener, which copies the
+      // driver's own, still empty, status).
       this.statusCode = this._proxy.statusCode;
       this.headers = this._proxy.headers;
-      this._driver.emit('error', error);
       // The proxy refused: nothing more will come over this socket.
       this._beginClose('', 1006);
     });
