@@ -1,0 +1,123 @@
+'use strict';
+
+/**
+ * One package under five names: a temp project installs this package's tarball as `ws`,
+ * `faye-websocket`, `websocket-driver`, `bufferutil` and `utf-8-validate` (npm aliases plus
+ * `overrides` so that the real ws and the real faye-websocket, also installed, take the
+ * aliases as their dependencies), then runs unmodified programs written for each upstream.
+ *
+ * The tarball carries the addon built by `npm install` here (`OXWS_SKIP_BUILD=1` at install),
+ * so the five copies are not compiled five times. Needs the npm registry for the real ws
+ * and faye-websocket.
+ */
+
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { execFileSync } = require('child_process');
+
+const root = path.join(__dirname, '..', '..');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+/**
+ * Packs this package with its built addon included.
+ *
+ * @param {String} dir A temp directory
+ * @return {String} The tarball path
+ */
+function packWithAddon(dir) {
+  const first = execFileSync(npm, ['pack', '--silent', '--pack-destination', dir], { cwd: root })
+    .toString()
+    .trim()
+    .split('\n')
+    .pop();
+  const staging = path.join(dir, 'staging');
+  fs.mkdirSync(staging);
+  execFileSync('tar', ['-xzf', path.join(dir, first), '-C', staging]);
+  const pkgDir = path.join(staging, 'package');
+  fs.copyFileSync(path.join(root, 'oxws.node'), path.join(pkgDir, 'oxws.node'));
+  const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
+  pkg.files.push('oxws.node');
+  fs.writeFileSync(path.join(pkgDir, 'package.json'), JSON.stringify(pkg, null, 2));
+  const out = path.join(dir, 'out');
+  fs.mkdirSync(out);
+  const name = execFileSync(npm, ['pack', '--silent', '--pack-destination', out], { cwd: pkgDir })
+    .toString()
+    .trim()
+    .split('\n')
+    .pop();
+  return path.join(out, name);
+}
+
+test('all five names aliased to oxws: unmodified programs run', { timeout: 300000 }, (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oxws-alias-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const tarball = packWithAddon(dir);
+  const app = path.join(dir, 'app');
+  fs.mkdirSync(app);
+  const spec = `file:${tarball}`;
+  fs.writeFileSync(
+    path.join(app, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'alias-app',
+        private: true,
+        dependencies: {
+          ws: spec,
+          'faye-websocket': spec,
+          'websocket-driver': spec,
+          bufferutil: spec,
+          'utf-8-validate': spec,
+          'real-ws': 'npm:ws@8.23.0',
+          'real-faye': 'npm:faye-websocket@0.11.4'
+        },
+        overrides: {
+          bufferutil: '$bufferutil',
+          'utf-8-validate': '$utf-8-validate',
+          'websocket-driver': '$websocket-driver'
+        }
+      },
+      null,
+      2
+    )
+  );
+  execFileSync(npm, ['install', '--no-audit', '--no-fund', '--ignore-scripts=false'], {
+    cwd: app,
+    env: { ...process.env, OXWS_SKIP_BUILD: '1', npm_config_yes: 'true' },
+    stdio: ['ignore', 'ignore', 'inherit']
+  });
+  for (const name of ['ws', 'faye-websocket', 'websocket-driver', 'bufferutil', 'utf-8-validate']) {
+    const pkg = JSON.parse(fs.readFileSync(path.join(app, 'node_modules', name, 'package.json'), 'utf8'));
+    assert.strictEqual(pkg.name, 'oxws', name);
+  }
+  // real-faye must use the alias, not a nested websocket-driver.
+  assert.ok(!fs.existsSync(path.join(app, 'node_modules', 'real-faye', 'node_modules', 'websocket-driver')));
+
+  const run = (program) => {
+    fs.copyFileSync(path.join(__dirname, 'programs', program), path.join(app, program));
+    const out = execFileSync(process.execPath, [program], { cwd: app, timeout: 30000 }).toString();
+    return JSON.parse(out.trim().split('\n').pop());
+  };
+
+  assert.deepStrictEqual(run('ws-app.js'), {
+    got: ['hello', '010203'],
+    code: 1000,
+    extensions: 'permessage-deflate'
+  });
+  assert.deepStrictEqual(run('faye-app.js'), { echo: 'faye hello', code: 1000, eventsource: true });
+  assert.deepStrictEqual(run('driver-app.js'), { echo: 'driver hello', version: 'hybi-13' });
+  assert.deepStrictEqual(run('accel-app.js'), {
+    echoed: 4096,
+    bufferutilIsAlias: true,
+    isValidUTF8: true,
+    masked: '00030205'
+  });
+  assert.deepStrictEqual(run('real-faye-app.js'), {
+    echo: 'real faye echo',
+    header: true,
+    data: true,
+    driverIsAlias: true
+  });
+});
