@@ -15,11 +15,10 @@ const root = path.join(__dirname, '..', '..');
 const loadgenDir = path.join(root, 'benches', 'loadgen');
 const loadgen = path.join(loadgenDir, 'target', 'release', 'oxws-loadgen');
 
-/** Builds the load generator once. */
+/** Builds the load generator (a no-op when it is up to date). */
 function ensureLoadgen() {
-  if (!fs.existsSync(loadgen)) {
-    execFileSync('cargo', ['build', '--release', '--quiet'], { cwd: loadgenDir, stdio: 'inherit' });
-  }
+  execFileSync('cargo', ['build', '--release', '--quiet'], { cwd: loadgenDir, stdio: 'inherit' });
+  if (!fs.existsSync(loadgen)) throw new Error('load generator missing after build');
 }
 
 /** CPU seconds used so far by a process (user + system). */

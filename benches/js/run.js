@@ -8,6 +8,7 @@
  *   micro.js  fixed native call costs; decode cost per message vs ws's Receiver
  *   e2e.js    echo servers under a native load generator: oxws vs ws+bufferutil vs ws
  *   driver.js driver-shaped echo (websocket-driver API) vs websocket-driver 0.8.0
+ *   faye.js   faye-shaped echo (with and without deflate) and EventSource fan-out vs faye-websocket
  */
 
 const fs = require('fs');
@@ -16,7 +17,7 @@ const { spawnSync } = require('child_process');
 
 const root = path.join(__dirname, '..', '..');
 const args = process.argv.slice(2);
-const benches = ['accel.js', 'micro.js', 'e2e.js', 'driver.js'];
+const benches = ['accel.js', 'micro.js', 'e2e.js', 'driver.js', 'faye.js'];
 const sections = [];
 let failed = false;
 

@@ -36,6 +36,7 @@ class EventSource extends Stream {
     this._ping = options.ping || DEFAULT_PING;
     this._retry = options.retry || DEFAULT_RETRY;
     this._pingTimer = null;
+    this._corked = false;
 
     const scheme = driver.isSecureRequest(request) ? 'https:' : 'http:';
     this.url = scheme + '//' + request.headers.host + request.url;
@@ -84,8 +85,15 @@ class EventSource extends Stream {
 
   _write(chunk) {
     if (!this.writable) return false;
+    const stream = this._stream;
     try {
-      return this._stream.write(chunk, 'utf8');
+      // Events sent in the same tick leave in one write (cork until the next tick).
+      if (!this._corked && typeof stream.cork === 'function') {
+        this._corked = true;
+        stream.cork();
+        process.nextTick(uncork, this);
+      }
+      return stream.write(chunk, 'utf8');
     } catch {
       return false;
     }
@@ -143,6 +151,17 @@ class EventSource extends Stream {
     this.dispatchEvent(Event.create('close'));
     return true;
   }
+}
+
+/**
+ * Ends the per-tick cork of an EventSource's socket.
+ *
+ * @param {EventSource} source The source
+ * @private
+ */
+function uncork(source) {
+  source._corked = false;
+  source._stream.uncork();
 }
 
 /**

@@ -5,6 +5,10 @@
 //! measures round-trip times, for `--seconds` (or until `--messages` echoes). Prints one
 //! JSON line: `{"messages", "seconds", "p50_us", "p99_us", "bytes"}`.
 //!
+//! `--deflate` offers permessage-deflate (with `client_no_context_takeover`) and sends a
+//! 1 KiB-class JSON text message compressed once up front (`--size` is then the size of the
+//! uncompressed JSON); echoes are counted, not inflated. `--text` sends text frames.
+//!
 //! It runs on one thread (tokio current-thread) so it uses at most one core and the server
 //! keeps the other; loopback only.
 
@@ -21,10 +25,12 @@ struct Args {
   seconds: f64,
   messages: u64,
   churn: bool,
+  deflate: bool,
+  text: bool,
 }
 
 fn parse_args() -> Args {
-  let mut a = Args { port: 0, conns: 1, inflight: 1, size: 32, seconds: 5.0, messages: u64::MAX, churn: false };
+  let mut a = Args { port: 0, conns: 1, inflight: 1, size: 32, seconds: 5.0, messages: u64::MAX, churn: false, deflate: false, text: false };
   let argv: Vec<String> = std::env::args().skip(1).collect();
   let mut i = 0;
   while i < argv.len() {
@@ -41,6 +47,16 @@ fn parse_args() -> Args {
         i += 1;
         continue;
       }
+      "--deflate" => {
+        a.deflate = true;
+        i += 1;
+        continue;
+      }
+      "--text" => {
+        a.text = true;
+        i += 1;
+        continue;
+      }
       other => panic!("unknown argument {other}"),
     }
     i += 2;
@@ -50,12 +66,17 @@ fn parse_args() -> Args {
 }
 
 /// Opens a connection and completes the opening handshake.
-async fn connect(addr: SocketAddr) -> std::io::Result<TcpStream> {
+async fn connect(addr: SocketAddr, deflate: bool) -> std::io::Result<TcpStream> {
   let mut s = TcpStream::connect(addr).await?;
   s.set_nodelay(true)?;
+  let ext = if deflate {
+    "Sec-WebSocket-Extensions: permessage-deflate; client_no_context_takeover; client_max_window_bits\r\n"
+  } else {
+    ""
+  };
   let req = format!(
     "GET / HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
-     Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+     Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n{ext}\r\n"
   );
   s.write_all(req.as_bytes()).await?;
   let mut buf = Vec::new();
@@ -69,13 +90,55 @@ async fn connect(addr: SocketAddr) -> std::io::Result<TcpStream> {
   if !buf.starts_with(b"HTTP/1.1 101") {
     return Err(std::io::Error::other("handshake refused"));
   }
+  if deflate && !String::from_utf8_lossy(&buf).to_ascii_lowercase().contains("permessage-deflate") {
+    return Err(std::io::Error::other("permessage-deflate not negotiated"));
+  }
   Ok(s)
 }
 
-/// A masked binary frame of `size` bytes.
-fn frame(size: usize) -> Vec<u8> {
+/// A JSON document of about `size` bytes (repetitive, like real API traffic).
+fn json(size: usize) -> Vec<u8> {
+  let mut out = String::from("{\"items\":[");
+  let mut i = 0;
+  while out.len() + 64 < size {
+    out.push_str(&format!("{{\"id\":{i},\"name\":\"item-{i}\",\"ok\":true}},"));
+    i += 1;
+  }
+  out.push_str("{\"end\":true}]}");
+  while out.len() < size {
+    out.insert(out.len() - 2, ' ');
+  }
+  out.into_bytes()
+}
+
+/// The raw DEFLATE of one message without the 4-byte trailer (RFC 7692 §7.2.1).
+fn compress(data: &[u8]) -> Vec<u8> {
+  use flate2::{Compress, Compression, FlushCompress};
+  let mut z = Compress::new(Compression::default(), false);
+  let mut out = Vec::with_capacity(data.len() + 64);
+  z.compress_vec(data, &mut out, FlushCompress::Sync).expect("deflate");
+  assert!(out.ends_with(&[0, 0, 0xff, 0xff]));
+  out.truncate(out.len() - 4);
+  out
+}
+
+/// The message to send: a masked binary frame of `size` bytes, or (`--text`) text, or
+/// (`--deflate`) compressed JSON text.
+fn message(a: &Args) -> Vec<u8> {
+  if a.deflate {
+    return frame(0xc1, &compress(&json(a.size)));
+  }
+  if a.text {
+    return frame(0x81, &vec![b'a'; a.size]);
+  }
+  frame(0x82, &(0..a.size).map(|i| i as u8).collect::<Vec<u8>>())
+}
+
+/// A masked frame with first byte `b0`.
+fn frame(b0: u8, payload: &[u8]) -> Vec<u8> {
+  let size = payload.len();
   let key = [0x12u8, 0x34, 0x56, 0x78];
-  let mut out = vec![0x82];
+  let mut out = vec![b0];
   if size < 126 {
     out.push(0x80 | size as u8);
   } else if size <= 0xffff {
@@ -86,7 +149,7 @@ fn frame(size: usize) -> Vec<u8> {
     out.extend_from_slice(&(size as u64).to_be_bytes());
   }
   out.extend_from_slice(&key);
-  out.extend((0..size).map(|i| (i as u8) ^ key[i % 4]));
+  out.extend(payload.iter().enumerate().map(|(i, b)| b ^ key[i % 4]));
   out
 }
 
@@ -119,8 +182,8 @@ fn count_frames(buf: &[u8]) -> (usize, usize) {
 
 /// Runs one connection: keeps `inflight` messages outstanding until `deadline`.
 async fn run_conn(addr: SocketAddr, a: &Args, deadline: Instant, per_conn: u64) -> std::io::Result<(u64, Vec<u32>)> {
-  let mut s = connect(addr).await?;
-  let msg = frame(a.size);
+  let mut s = connect(addr, a.deflate).await?;
+  let msg = message(a);
   let mut sent_at = std::collections::VecDeque::new();
   for _ in 0..a.inflight {
     s.write_all(&msg).await?;
@@ -162,7 +225,7 @@ async fn churn(addr: SocketAddr, deadline: Instant, limit: u64) -> std::io::Resu
   let mut times = Vec::new();
   while Instant::now() < deadline && done < limit {
     let t = Instant::now();
-    let mut s = connect(addr).await?;
+    let mut s = connect(addr, false).await?;
     s.write_all(&[0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8]).await?;
     let mut b = [0u8; 64];
     while s.read(&mut b).await? > 0 {}
