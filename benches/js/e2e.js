@@ -30,6 +30,12 @@ const SCENARIOS = [
   { id: 'b', title: '100 conns x 16 in flight, 32 B', args: ['--conns', '100', '--inflight', '16', '--size', '32'] },
   { id: 'c', title: '10 conns, 64 KiB', args: ['--conns', '10', '--inflight', '1', '--size', '65536'] },
   { id: 'd', title: '1 conn, 16 MiB', args: ['--conns', '1', '--inflight', '1', '--size', String(16 << 20)], mb: true },
+  {
+    id: 'e',
+    title: '100 conns x 16 in flight, 1 KiB JSON, permessage-deflate',
+    args: ['--conns', '100', '--inflight', '16', '--size', '1024', '--deflate'],
+    serverArgs: ['deflate']
+  },
   { id: 'f', title: 'connection churn', args: ['--churn'] }
 ];
 
@@ -39,7 +45,8 @@ async function main() {
   const results = {};
 
   for (const scenario of SCENARIOS) {
-    results[scenario.id] = await runScenario(IMPLS, scenario, timing);
+    const impls = IMPLS.map((e) => ({ ...e, args: [...e.args, ...(scenario.serverArgs || [])] }));
+    results[scenario.id] = await runScenario(impls, scenario, timing);
     process.stderr.write(`e2e ${scenario.id} done\n`);
   }
 

@@ -1,18 +1,27 @@
 'use strict';
 
 /**
- * Echo server for the end-to-end benchmarks: `node echo-server.js <impl> <port>` where impl
- * is `oxws` or `ws` (ws loads bufferutil when installed; set WS_NO_BUFFER_UTIL=1 for plain
- * ws). Prints "ready" when listening.
+ * Echo server for the end-to-end benchmarks: `node echo-server.js <impl> [deflate] <port>`
+ * where impl is `oxws` or `ws` (ws loads bufferutil when installed; set WS_NO_BUFFER_UTIL=1
+ * for plain ws); `deflate` turns on `perMessageDeflate` (ws's defaults). Prints "ready" when
+ * listening.
  */
 
 const path = require('path');
 
-const [impl, port] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const impl = args[0];
+const port = args[args.length - 1];
+const deflate = args.includes('deflate');
 const lib = impl === 'oxws' ? path.join(__dirname, '..', '..') : 'ws';
 const { WebSocketServer } = require(lib);
 
-const wss = new WebSocketServer({ host: '127.0.0.1', port: Number(port), maxPayload: 0 });
+const wss = new WebSocketServer({
+  host: '127.0.0.1',
+  port: Number(port),
+  maxPayload: 0,
+  perMessageDeflate: deflate
+});
 wss.on('connection', (ws) => {
   ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
   ws.on('error', () => {});
