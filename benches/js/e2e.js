@@ -7,7 +7,7 @@
  * CPU time from /proc over the measured window. Rounds are interleaved (A B C, B C A, …)
  * and ratios are computed per round, then the median is reported.
  *
- *   node benches/js/e2e.js [--quick]
+ *   node benches/js/e2e.js [--quick] [--only a,b,…]
  *
  * Writes bench-results/e2e.json and prints a markdown table.
  */
@@ -44,7 +44,9 @@ async function main() {
   const timing = { rounds: quick ? 1 : 3, warmup: quick ? 0.3 : 0.7, seconds: SECONDS };
   const results = {};
 
-  for (const scenario of SCENARIOS) {
+  const only = process.argv.indexOf('--only');
+  const selected = only > 0 ? SCENARIOS.filter((x) => process.argv[only + 1].split(',').includes(x.id)) : SCENARIOS;
+  for (const scenario of selected) {
     const impls = IMPLS.map((e) => ({ ...e, args: [...e.args, ...(scenario.serverArgs || [])] }));
     results[scenario.id] = await runScenario(impls, scenario, timing);
     process.stderr.write(`e2e ${scenario.id} done\n`);
