@@ -109,6 +109,7 @@ lazy('Sender', () => require('./lib/ws/sender'));
 lazy('extension', () => require('./lib/ws/extension'));
 lazy('subprotocol', () => require('./lib/ws/subprotocol'));
 lazy('PerMessageDeflate', () => require('./lib/ws/permessage-deflate'));
+lazy('broadcast', () => require('./lib/ws/broadcast'));
 
 for (const [name, value] of [['CONNECTING', 0], ['OPEN', 1], ['CLOSING', 2], ['CLOSED', 3]]) {
   Object.defineProperty(WebSocket, name, { enumerable: true, value });

@@ -271,16 +271,38 @@ class PerMessageDeflate {
   frame(data, flags, maskKey) {
     if (this._deflater === null) {
       if (native === undefined) native = require('../native');
-      const side = this._isServer ? 'server' : 'client';
-      const bits = this.params[`${side}_max_window_bits`];
-      const level = (this._options.zlibDeflateOptions || {}).level;
-      this._deflater = new native.Deflater(
-        Number.isInteger(level) && level >= 0 && level <= 9 ? level : 6,
-        typeof bits === 'number' ? bits : 15,
-        !!this.params[`${side}_no_context_takeover`]
-      );
+      const { level, bits, noContextTakeover } = this._sendSettings();
+      this._deflater = new native.Deflater(level, bits, noContextTakeover);
     }
     return this._deflater.frame(data, flags, maskKey);
+  }
+
+  /**
+   * What the compressed bytes of a whole message depend on. Every message is compressed as
+   * a fresh stream (see `src/binding/deflater.rs`), so two connections with the same key
+   * get byte-identical frames for the same message: `broadcast()` compresses once per key.
+   *
+   * @return {String} `level:windowBits`
+   * @private
+   */
+  encodingKey() {
+    const { level, bits } = this._sendSettings();
+    return level + ':' + (bits < 9 ? 9 : bits);
+  }
+
+  /**
+   * @return {Object} `{level, bits, noContextTakeover}` of the sending side
+   * @private
+   */
+  _sendSettings() {
+    const side = this._isServer ? 'server' : 'client';
+    const bits = this.params[`${side}_max_window_bits`];
+    const level = (this._options.zlibDeflateOptions || {}).level;
+    return {
+      level: Number.isInteger(level) && level >= 0 && level <= 9 ? level : 6,
+      bits: typeof bits === 'number' ? bits : 15,
+      noContextTakeover: !!this.params[`${side}_no_context_takeover`]
+    };
   }
 }
 

@@ -136,6 +136,22 @@ class WebSocketServer extends EventEmitter {
    * @return {(Object|String|null)} The address
    * @public
    */
+  /**
+   * Sends one message to every OPEN client (or those `options.filter` accepts), framing it
+   * once and compressing it once per distinct deflate setting. Needs `clientTracking`.
+   *
+   * @param {*} data The message (as `ws.send()` takes it)
+   * @param {Object} [options] `binary`, `compress` (default true), `filter(ws)`
+   * @return {Number} How many clients it was sent to
+   * @public
+   */
+  broadcast(data, options) {
+    if (!this.clients) {
+      throw new Error('broadcast() needs the clientTracking option (server.clients)');
+    }
+    return require('./broadcast')(this.clients, data, options);
+  }
+
   address() {
     if (this.options.noServer) {
       throw new Error('The server is operating in "noServer" mode');
