@@ -37,6 +37,7 @@ async function pair(t, options = {}) {
   t.after(() => server.close());
   const client = new WsClient(`ws://127.0.0.1:${port}/path?x=1`, ['echo'], options.client);
   client.on('error', () => {});
+  t.after(() => client.terminate());
   const socket = await socketReady;
   await once(client, 'open');
   return { server, socket, client };

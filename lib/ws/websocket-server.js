@@ -10,6 +10,7 @@ const EventEmitter = require('events');
 const http = require('http');
 
 const extension = require('./extension');
+const heartbeat = require('./heartbeat');
 const PerMessageDeflate = require('./permessage-deflate');
 const subprotocol = require('./subprotocol');
 const WebSocket = require('./websocket');
@@ -100,6 +101,9 @@ class WebSocketServer extends EventEmitter {
         'One and only one of the "port", "server", or "noServer" options must be specified'
       );
     }
+
+    // Checked before any server is created, so a bad value leaves nothing listening.
+    options.heartbeat = heartbeat.validate(options.heartbeat);
 
     if (options.port != null) {
       this._server = http.createServer(respondUpgradeRequired);
@@ -415,7 +419,8 @@ class WebSocketServer extends EventEmitter {
       maxBufferedChunks: this.options.maxBufferedChunks,
       maxFragments: this.options.maxFragments,
       maxPayload: this.options.maxPayload,
-      skipUTF8Validation: this.options.skipUTF8Validation
+      skipUTF8Validation: this.options.skipUTF8Validation,
+      heartbeat: this.options.heartbeat
     });
 
     if (this.clients) {

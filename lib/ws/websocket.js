@@ -13,6 +13,7 @@ const EventEmitter = require('events');
 const { URL } = require('url');
 
 const PerMessageDeflate = require('./permessage-deflate');
+const heartbeat = require('./heartbeat');
 const { isBlob } = require('./validation');
 const { toBuffer } = require('./buffer-util');
 const { format, parse } = require('./extension');
@@ -87,6 +88,11 @@ class WebSocket extends EventEmitter {
     this._closeTimer = null;
     this._errorEmitted = false;
     this._extensions = {};
+    // Heartbeat state (see heartbeat.js); set here so every socket has the same shape.
+    this._heartbeatSeen = false;
+    this._heartbeatIdleSince = 0;
+    this._heartbeatPingAt = 0;
+    this._heartbeatWheel = null;
     this._paused = false;
     this._protocol = '';
     this._readyState = WebSocket.CONNECTING;
@@ -236,6 +242,7 @@ class WebSocket extends EventEmitter {
     socket.on('error', socketOnError);
 
     this._readyState = WebSocket.OPEN;
+    if (options.heartbeat) heartbeat.watch(this, options.heartbeat);
     this.emit('open');
   }
 
@@ -253,6 +260,7 @@ class WebSocket extends EventEmitter {
 
     const deflate = this._extensions[PerMessageDeflate.extensionName];
     if (deflate) deflate.cleanup();
+    if (this._heartbeatWheel) heartbeat.unwatch(this);
 
     this._receiver.removeAllListeners();
     this._readyState = WebSocket.CLOSED;
@@ -530,6 +538,8 @@ function initAsClient(websocket, address, protocols, options) {
     path: undefined,
     port: undefined
   };
+
+  opts.heartbeat = heartbeat.validate(opts.heartbeat);
 
   if (!protocolVersions.includes(opts.protocolVersion)) {
     throw new RangeError(
@@ -814,7 +824,8 @@ function initAsClient(websocket, address, protocols, options) {
       maxBufferedChunks: opts.maxBufferedChunks,
       maxFragments: opts.maxFragments,
       maxPayload: opts.maxPayload,
-      skipUTF8Validation: opts.skipUTF8Validation
+      skipUTF8Validation: opts.skipUTF8Validation,
+      heartbeat: opts.heartbeat
     });
   });
 
@@ -1122,10 +1133,12 @@ function socketOnClose() {
  * @private
  */
 function socketOnData(chunk) {
+  const websocket = this[kWebSocket];
+  websocket._heartbeatSeen = true;
   // Everything the listeners send while this chunk is dispatched goes out in one writev
   // when the socket is uncorked: one syscall per received chunk instead of one per message.
   this.cork();
-  const ok = this[kWebSocket]._receiver.write(chunk);
+  const ok = websocket._receiver.write(chunk);
   this.uncork();
   if (!ok) this.pause();
 }
