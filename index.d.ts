@@ -126,6 +126,8 @@ interface WebSocketModule extends WebSocketConstructor {
   readonly subprotocol: WebSocket.Subprotocol;
   /** permessage-deflate (RFC 7692), done in Rust. */
   readonly PerMessageDeflate: typeof PerMessageDeflate;
+  /** oxws: `server.broadcast()` for any list of sockets. */
+  broadcast(sockets: Iterable<WebSocket>, data: WebSocket.Data, options?: WebSocket.BroadcastOptions): number;
 
   /** faye-websocket: the client (`new WebSocket.Client(url, protocols?, options?)`). */
   readonly Client: import('./faye').ClientConstructor;
@@ -488,6 +490,12 @@ declare namespace WebSocket {
     /** Opens the connection instead of `net.connect` / `tls.connect`. */
     createConnection?: typeof createConnection | undefined;
     finishRequest?: FinishRequestCallback | undefined;
+    /**
+     * oxws: built-in heartbeat (off by default). After `interval` ms of silence a ping is
+     * sent; if nothing arrives within `timeout` ms the socket is terminated (`'close'` with
+     * 1006, no `'error'`). One timer per setting for all sockets.
+     */
+    heartbeat?: HeartbeatOptions | undefined;
   }
 
   /** Options of the internal server-side constructor form `new WebSocket(null, undefined, options)`. */
@@ -673,6 +681,28 @@ declare namespace WebSocket {
     skipUTF8Validation?: boolean | undefined;
     /** The class for server-side sockets (a `WebSocket` subclass). */
     WebSocket?: U | undefined;
+    /**
+     * oxws: built-in heartbeat (off by default). After `interval` ms of silence a ping is
+     * sent; if nothing arrives within `timeout` ms the socket is terminated (`'close'` with
+     * 1006, no `'error'`). One timer per setting for all sockets.
+     */
+    heartbeat?: HeartbeatOptions | undefined;
+  }
+
+  /** oxws's heartbeat setting, in milliseconds. */
+  interface HeartbeatOptions {
+    interval: number;
+    timeout: number;
+  }
+
+  /** Options of `server.broadcast()` / `WebSocket.broadcast()`. */
+  interface BroadcastOptions<S = WebSocket> {
+    /** Binary (default: the data is not a string). */
+    binary?: boolean | undefined;
+    /** Compress where permessage-deflate was negotiated (default true). */
+    compress?: boolean | undefined;
+    /** Only sockets this accepts. */
+    filter?: ((ws: S) => boolean) | undefined;
   }
 
   interface AddressInfo {
@@ -712,6 +742,12 @@ declare namespace WebSocket {
     ): void;
     /** Whether this server handles `request` (checks `options.path`). Overridable. */
     shouldHandle(request: InstanceType<U>): boolean | Promise<boolean>;
+    /**
+     * oxws: sends `data` to every OPEN client (or those `options.filter` accepts), framed
+     * once and compressed once per distinct deflate setting. Returns how many it reached.
+     * Needs `clientTracking`.
+     */
+    broadcast(data: WebSocket.Data, options?: BroadcastOptions<InstanceType<T>>): number;
 
     on(
       event: 'connection',

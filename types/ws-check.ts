@@ -543,3 +543,14 @@ export {
   protocols2, aReceiver, aSender, aDeflate, aServer, aServer2, aSocket, bufferLike, finish, asyncVerify,
   syncVerifyCb, deflateOptions, noOptions, anyVerify, listenerOptions, valid, validBytes, validArrayBuffer, validStatic, validModule
 };
+
+// oxws extras: heartbeat and broadcast.
+{
+  const hbServer = new WebSocket.WebSocketServer({ port: 0, heartbeat: { interval: 30000, timeout: 10000 } });
+  const sent: number = hbServer.broadcast('hello', { filter: (ws) => ws.readyState === WebSocket.OPEN });
+  void sent;
+  WebSocket.broadcast(hbServer.clients, Buffer.from('x'), { binary: true, compress: false });
+  void new WebSocket('ws://127.0.0.1:1', { heartbeat: { interval: 1000, timeout: 1000 } });
+  // @ts-expect-error: heartbeat needs both fields
+  void new WebSocket.WebSocketServer({ noServer: true, heartbeat: { interval: 1 } });
+}
