@@ -328,6 +328,8 @@ declare namespace WebSocket {
     on(event: 'upgrade', listener: (this: WebSocket, request: IncomingMessage) => void): this;
     on(event: 'message', listener: (this: WebSocket, data: RawData, isBinary: boolean) => void): this;
     on(event: 'open', listener: (this: WebSocket) => void): this;
+    /** oxws: everything queued has been written (after a write had to wait). */
+    on(event: 'drain', listener: (this: WebSocket) => void): this;
     on(event: 'ping' | 'pong', listener: (this: WebSocket, data: Buffer) => void): this;
     on(event: 'redirect', listener: (this: WebSocket, url: string, request: ClientRequest) => void): this;
     on(
@@ -496,6 +498,13 @@ declare namespace WebSocket {
      * 1006, no `'error'`). One timer per setting for all sockets.
      */
     heartbeat?: HeartbeatOptions | undefined;
+    /**
+     * oxws: most bytes `bufferedAmount` may reach (0 = no limit, the default). A send past
+     * it is not written; its callback gets an error with code `WS_ERR_BACKPRESSURE_LIMIT`.
+     */
+    maxBackpressure?: number | undefined;
+    /** oxws: `'close'` (default: close with 1008) or `'drop'` (drop only that message). */
+    backpressurePolicy?: 'close' | 'drop' | undefined;
   }
 
   /** Options of the internal server-side constructor form `new WebSocket(null, undefined, options)`. */
@@ -687,6 +696,13 @@ declare namespace WebSocket {
      * 1006, no `'error'`). One timer per setting for all sockets.
      */
     heartbeat?: HeartbeatOptions | undefined;
+    /**
+     * oxws: most bytes `bufferedAmount` may reach (0 = no limit, the default). A send past
+     * it is not written; its callback gets an error with code `WS_ERR_BACKPRESSURE_LIMIT`.
+     */
+    maxBackpressure?: number | undefined;
+    /** oxws: `'close'` (default: close with 1008) or `'drop'` (drop only that message). */
+    backpressurePolicy?: 'close' | 'drop' | undefined;
   }
 
   /** oxws's heartbeat setting, in milliseconds. */

@@ -554,3 +554,13 @@ export {
   // @ts-expect-error: heartbeat needs both fields
   void new WebSocket.WebSocketServer({ noServer: true, heartbeat: { interval: 1 } });
 }
+
+// oxws extras: backpressure.
+{
+  const bpServer = new WebSocket.WebSocketServer({ noServer: true, maxBackpressure: 1 << 20, backpressurePolicy: 'drop' });
+  void bpServer;
+  const c = new WebSocket('ws://127.0.0.1:1', { maxBackpressure: 65536 });
+  c.on('drain', () => undefined);
+  // @ts-expect-error: only 'close' or 'drop'
+  void new WebSocket.WebSocketServer({ noServer: true, backpressurePolicy: 'ignore' });
+}

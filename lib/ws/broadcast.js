@@ -15,6 +15,7 @@
 const core = require('../core/sender');
 const Sender = require('./sender');
 const PerMessageDeflate = require('./permessage-deflate');
+const backpressure = require('./backpressure');
 
 const OPEN = 1;
 
@@ -56,7 +57,8 @@ function corkForTick(socket) {
  * @param {Boolean} [options.binary] Binary (default: not a string)
  * @param {Boolean} [options.compress=true] Compress where permessage-deflate was negotiated
  * @param {Function} [options.filter] `(ws) => Boolean`
- * @return {Number} How many sockets it was sent to
+ * @return {Number} How many sockets it was sent to (sockets over their `maxBackpressure`
+ *     are not counted)
  */
 function broadcast(sockets, data, options = {}) {
   if (options === null || typeof options !== 'object') {
@@ -80,7 +82,6 @@ function broadcast(sockets, data, options = {}) {
 
   for (const ws of sockets) {
     if (ws.readyState !== OPEN || (filter !== undefined && !filter(ws))) continue;
-    count++;
 
     const sender = ws._sender;
     if (
@@ -90,11 +91,15 @@ function broadcast(sockets, data, options = {}) {
       sender._queue.length !== 0 ||
       !sender._firstFragment
     ) {
+      if (ws._maxBackpressure > 0 && !backpressure.admit(ws, backpressure.sizeOf(data))) continue;
       ws.send(data, { binary, compress });
+      count++;
       continue;
     }
 
     if (payload === null) payload = toBuffer(data);
+    if (ws._maxBackpressure > 0 && !backpressure.admit(ws, payload.length)) continue;
+    count++;
     corkForTick(ws._socket);
 
     const deflate = ws._extensions[PerMessageDeflate.extensionName];

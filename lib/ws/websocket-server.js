@@ -11,6 +11,7 @@ const http = require('http');
 
 const extension = require('./extension');
 const heartbeat = require('./heartbeat');
+const backpressure = require('./backpressure');
 const PerMessageDeflate = require('./permessage-deflate');
 const subprotocol = require('./subprotocol');
 const WebSocket = require('./websocket');
@@ -104,6 +105,7 @@ class WebSocketServer extends EventEmitter {
 
     // Checked before any server is created, so a bad value leaves nothing listening.
     options.heartbeat = heartbeat.validate(options.heartbeat);
+    this._backpressure = backpressure.validate(options.maxBackpressure, options.backpressurePolicy);
 
     if (options.port != null) {
       this._server = http.createServer(respondUpgradeRequired);
@@ -420,7 +422,8 @@ class WebSocketServer extends EventEmitter {
       maxFragments: this.options.maxFragments,
       maxPayload: this.options.maxPayload,
       skipUTF8Validation: this.options.skipUTF8Validation,
-      heartbeat: this.options.heartbeat
+      heartbeat: this.options.heartbeat,
+      backpressure: this._backpressure
     });
 
     if (this.clients) {

@@ -14,6 +14,7 @@ const { URL } = require('url');
 
 const PerMessageDeflate = require('./permessage-deflate');
 const heartbeat = require('./heartbeat');
+const backpressure = require('./backpressure');
 const { isBlob } = require('./validation');
 const { toBuffer } = require('./buffer-util');
 const { format, parse } = require('./extension');
@@ -93,6 +94,9 @@ class WebSocket extends EventEmitter {
     this._heartbeatIdleSince = 0;
     this._heartbeatPingAt = 0;
     this._heartbeatWheel = null;
+    // Backpressure limit (see backpressure.js); 0 = off.
+    this._maxBackpressure = 0;
+    this._backpressureDrop = false;
     this._paused = false;
     this._protocol = '';
     this._readyState = WebSocket.CONNECTING;
@@ -240,6 +244,12 @@ class WebSocket extends EventEmitter {
     socket.on('data', socketOnData);
     socket.on('end', socketOnEnd);
     socket.on('error', socketOnError);
+
+    if (options.backpressure && options.backpressure.max > 0) {
+      this._maxBackpressure = options.backpressure.max;
+      this._backpressureDrop = options.backpressure.drop;
+    }
+    socket.on('drain', socketOnDrain);
 
     this._readyState = WebSocket.OPEN;
     if (options.heartbeat) heartbeat.watch(this, options.heartbeat);
@@ -435,6 +445,10 @@ class WebSocket extends EventEmitter {
 
     if (!this._extensions[PerMessageDeflate.extensionName]) opts.compress = false;
 
+    if (this._maxBackpressure > 0 && !backpressure.admit(this, backpressure.sizeOf(data), cb)) {
+      return;
+    }
+
     this._sender.send(data || EMPTY_BUFFER, opts, cb);
   }
 
@@ -540,6 +554,7 @@ function initAsClient(websocket, address, protocols, options) {
   };
 
   opts.heartbeat = heartbeat.validate(opts.heartbeat);
+  opts.backpressure = backpressure.validate(opts.maxBackpressure, opts.backpressurePolicy);
 
   if (!protocolVersions.includes(opts.protocolVersion)) {
     throw new RangeError(
@@ -825,7 +840,8 @@ function initAsClient(websocket, address, protocols, options) {
       maxFragments: opts.maxFragments,
       maxPayload: opts.maxPayload,
       skipUTF8Validation: opts.skipUTF8Validation,
-      heartbeat: opts.heartbeat
+      heartbeat: opts.heartbeat,
+      backpressure: opts.backpressure
     });
   });
 
@@ -1141,6 +1157,19 @@ function socketOnData(chunk) {
   const ok = websocket._receiver.write(chunk);
   this.uncork();
   if (!ok) this.pause();
+}
+
+/**
+ * Socket `'drain'`: the socket flushed what it had to queue. The WebSocket emits `'drain'`
+ * once nothing is buffered any more (oxws; ws has no such event).
+ *
+ * @private
+ */
+function socketOnDrain() {
+  const websocket = this[kWebSocket];
+  if (websocket._sender._bufferedBytes === 0 && this.writableLength === 0) {
+    websocket.emit('drain');
+  }
 }
 
 /**
