@@ -11,6 +11,7 @@
  *   faye.js   faye-shaped echo (with and without deflate) and EventSource fan-out vs faye-websocket
  *   broadcast.js     server.broadcast() vs the ws README loop, 1,000 clients
  *   heartbeat.js     heartbeat overhead on 10,000 idle sockets
+ *   slow-readers.js  server memory with clients that never read, with and without maxBackpressure
  *   deflate-size.js  compressed bytes on the wire, oxws vs ws
  */
 
@@ -20,7 +21,7 @@ const { spawnSync } = require('child_process');
 
 const root = path.join(__dirname, '..', '..');
 const args = process.argv.slice(2);
-const benches = ['accel.js', 'micro.js', 'e2e.js', 'driver.js', 'faye.js', 'broadcast.js', 'heartbeat.js', 'deflate-size.js'];
+const benches = ['accel.js', 'micro.js', 'e2e.js', 'driver.js', 'faye.js', 'broadcast.js', 'heartbeat.js', 'slow-readers.js', 'deflate-size.js'];
 const sections = [];
 let failed = false;
 
