@@ -70,7 +70,11 @@ test('filter, CLOSING sockets, ordering with send(), and WebSocket.broadcast on 
   const n = wss.broadcast('to some', { filter: (ws) => ws !== clients[1].serverSide });
   assert.strictEqual(n, 1);
   clients[0].serverSide.send('after');
-  assert.strictEqual(WebSocket.broadcast([clients[1].serverSide], 'listed'), 1);
+  const connecting = new WebSocket(`ws://127.0.0.1:${wss.address().port}`);
+  assert.strictEqual(connecting.readyState, WebSocket.CONNECTING);
+  assert.strictEqual(WebSocket.broadcast([clients[1].serverSide, connecting], 'listed'), 1);
+  await new Promise((resolve) => connecting.on('open', resolve));
+  connecting.terminate();
   await settle();
   assert.deepStrictEqual(clients[0].received.map((m) => m[1].toString()), ['before', 'to some', 'after']);
   assert.deepStrictEqual(clients[1].received.map((m) => m[1].toString()), ['listed']);
