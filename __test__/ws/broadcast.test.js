@@ -95,3 +95,22 @@ test('bad options throw; a server without clientTracking cannot broadcast', asyn
   const untracked = new WebSocketServer({ noServer: true, clientTracking: false });
   assert.throws(() => untracked.broadcast('x'), /clientTracking/);
 });
+
+test('context takeover: per-socket sends and broadcasts interleave and all inflate right', async (t) => {
+  const { wss, clients } = await setup(t, [true, true, { serverMaxWindowBits: 9 }, false]);
+  const expected = [];
+  for (let i = 0; i < 30; i++) {
+    const own = JSON.stringify({ kind: 'own', i, items: ['alpha', 'beta', 'gamma', 'delta'] });
+    const shared = JSON.stringify({ kind: 'shared', i, items: ['alpha', 'beta', 'gamma', 'delta'] });
+    for (const c of clients) c.serverSide.send(own);
+    wss.broadcast(shared);
+    expected.push(own, shared);
+  }
+  await settle();
+  for (const c of clients) {
+    assert.deepStrictEqual(
+      c.received.map((m) => m[1].toString()),
+      expected
+    );
+  }
+});

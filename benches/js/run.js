@@ -12,6 +12,7 @@
  *   broadcast.js     server.broadcast() vs the ws README loop, 1,000 clients
  *   heartbeat.js     heartbeat overhead on 10,000 idle sockets
  *   slow-readers.js  server memory with clients that never read, with and without maxBackpressure
+ *   memory.js        RSS per idle connection, deflate off and on, vs ws
  *   deflate-size.js  compressed bytes on the wire, oxws vs ws
  */
 
@@ -21,7 +22,7 @@ const { spawnSync } = require('child_process');
 
 const root = path.join(__dirname, '..', '..');
 const args = process.argv.slice(2);
-const benches = ['accel.js', 'micro.js', 'e2e.js', 'driver.js', 'faye.js', 'broadcast.js', 'heartbeat.js', 'slow-readers.js', 'deflate-size.js'];
+const benches = ['accel.js', 'micro.js', 'e2e.js', 'driver.js', 'faye.js', 'broadcast.js', 'heartbeat.js', 'slow-readers.js', 'memory.js', 'deflate-size.js'];
 const sections = [];
 let failed = false;
 

@@ -108,10 +108,11 @@ function broadcast(sockets, data, options = {}) {
       const key = deflate.encodingKey();
       let frame = compressed.get(key);
       if (frame === undefined) {
-        frame = core.frameCompressed(deflate, payload, opcode, { fin: true, rsv1: true });
+        frame = core.frameCompressed(freshDeflater(key), payload, opcode, { fin: true, rsv1: true });
         compressed.set(key, frame);
       }
       sender.sendFrame(frame);
+      deflate.remember(payload);
     } else {
       if (plain === null) plain = Sender.frame(payload, { opcode, fin: true, mask: false, readOnly: true });
       sender.sendFrame(plain);
@@ -119,6 +120,24 @@ function broadcast(sockets, data, options = {}) {
   }
 
   return count;
+}
+
+/** Compressors without history (fresh streams any peer can take), by `level:windowBits`. */
+const fresh = new Map();
+
+/**
+ * @param {String} key `level:windowBits`
+ * @return {Object} A `frame(data, flags, mask)` compressor producing fresh streams
+ * @private
+ */
+function freshDeflater(key) {
+  let deflater = fresh.get(key);
+  if (deflater === undefined) {
+    const [level, bits] = key.split(':').map(Number);
+    deflater = new (require('../native').Deflater)(level, bits, true);
+    fresh.set(key, deflater);
+  }
+  return deflater;
 }
 
 /**

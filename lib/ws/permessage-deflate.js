@@ -278,9 +278,9 @@ class PerMessageDeflate {
   }
 
   /**
-   * What the compressed bytes of a whole message depend on. Every message is compressed as
-   * a fresh stream (see `src/binding/deflater.rs`), so two connections with the same key
-   * get byte-identical frames for the same message: `broadcast()` compresses once per key.
+   * What a fresh-stream encoding of a whole message depends on: two connections with the
+   * same key can take the same bytes (`broadcast()` compresses once per key, with no
+   * history, see `src/binding/deflater.rs`).
    *
    * @return {String} `level:windowBits`
    * @private
@@ -288,6 +288,18 @@ class PerMessageDeflate {
   encodingKey() {
     const { level, bits } = this._sendSettings();
     return level + ':' + (bits < 9 ? 9 : bits);
+  }
+
+  /**
+   * Notes that the peer inflated `data` in its kept context without this connection
+   * compressing it (a shared broadcast frame), so that the connection's history (the
+   * dictionary later messages are primed with) still ends where the peer's window does.
+   *
+   * @param {Buffer} data The message
+   * @private
+   */
+  remember(data) {
+    if (this._deflater !== null) this._deflater.remember(data);
   }
 
   /**

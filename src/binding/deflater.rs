@@ -1,14 +1,17 @@
 //! `Deflater`: the sending side of permessage-deflate, compress-and-frame in one call.
 //!
-//! Memory: every message is compressed as a fresh DEFLATE stream (no back-references to
-//! earlier messages), which any peer can inflate whether or not context takeover was
-//! negotiated (RFC 7692 §7.2.1: takeover only *allows* the sender to refer back). So a
-//! whole message is compressed with one compressor shared by every connection on the thread
-//! (per level and window size), like uWebSockets' `SHARED_COMPRESSOR`, and an idle
-//! connection holds no compression state at all. Only a message sent in fragments gets its
-//! own compressor, freed after its last fragment.
+//! Memory: every message is compressed as a fresh DEFLATE stream, which any peer can
+//! inflate whether or not context takeover was negotiated. So a whole message is compressed
+//! with one compressor shared by every connection on the thread (per level and window size),
+//! like uWebSockets' `SHARED_COMPRESSOR`, and an idle connection holds no zlib state. Only a
+//! message sent in fragments gets its own compressor, freed after its last fragment.
+//!
+//! When the peer keeps its context (context takeover), the fresh stream is primed with the
+//! tail of what this connection sent compressed before ([`History`], at most 8 KiB), which
+//! the peer's window still holds: back-references into earlier messages then work as with a
+//! per-connection compressor, for a few KiB per connection instead of a zlib state.
 
-use crate::proto::deflate;
+use crate::proto::deflate::{self, History};
 use crate::proto::encoder::{self, FrameOptions};
 use crate::proto::OpCode;
 use napi::bindgen_prelude::*;
@@ -35,19 +38,41 @@ pub struct Deflater {
   level: u32,
   window_bits: u8,
   own: Option<deflate::Deflater>,
+  /// What the peer's window holds, when it keeps context.
+  history: Option<History>,
 }
 
 #[napi]
 impl Deflater {
-  /// `level` 0-9, `windowBits` 8-15 (8 behaves as 9, as zlib does). `noContextTakeover` is
-  /// accepted for the record: every message is a fresh stream here (see the module docs).
+  /// `level` 0-9, `windowBits` 8-15 (8 behaves as 9, as zlib does). Without
+  /// `noContextTakeover` the peer keeps its context and messages are primed with the
+  /// connection's history (see the module docs).
   #[napi(constructor)]
   pub fn new(level: u32, window_bits: u32, no_context_takeover: bool) -> Self {
-    let _ = no_context_takeover;
+    let window_bits = window_bits.clamp(9, 15) as u8;
     Deflater {
       level: level.min(9),
-      window_bits: window_bits.clamp(9, 15) as u8,
+      window_bits,
       own: None,
+      history: (!no_context_takeover).then(|| History::new(window_bits)),
+    }
+  }
+
+  /// Compresses a whole message with the shared compressor, primed with the history.
+  fn compress_whole(&mut self, data: &[u8], out: &mut Vec<u8>) {
+    let history = &mut self.history;
+    SHARED.with(|shared| {
+      let mut shared = shared.borrow_mut();
+      let z = shared
+        .entry((self.level, self.window_bits))
+        .or_insert_with(|| deflate::Deflater::new(self.level, self.window_bits, true));
+      if let Some(h) = history.as_ref() {
+        z.prime(h.as_slice());
+      }
+      z.deflate(data, true, out);
+    });
+    if let Some(h) = history.as_mut() {
+      h.push(data);
     }
   }
 
@@ -67,19 +92,21 @@ impl Deflater {
       let mut scratch = scratch.borrow_mut();
       scratch.clear();
       if self.own.is_none() && fin {
-        SHARED.with(|shared| {
-          let mut shared = shared.borrow_mut();
-          let z = shared
-            .entry((self.level, self.window_bits))
-            .or_insert_with(|| deflate::Deflater::new(self.level, self.window_bits, true));
-          z.deflate(data, true, &mut scratch);
-        });
+        self.compress_whole(data, &mut scratch);
       } else {
-        let (level, bits) = (self.level, self.window_bits);
-        let z = self
-          .own
-          .get_or_insert_with(|| deflate::Deflater::new(level, bits, true));
-        z.deflate(data, fin, &mut scratch);
+        if self.own.is_none() {
+          let mut z = deflate::Deflater::new(self.level, self.window_bits, true);
+          if let Some(h) = self.history.as_ref() {
+            z.prime(h.as_slice());
+          }
+          self.own = Some(z);
+        }
+        if let Some(z) = self.own.as_mut() {
+          z.deflate(data, fin, &mut scratch);
+        }
+        if let Some(h) = self.history.as_mut() {
+          h.push(data);
+        }
         if fin {
           self.own = None;
         }
@@ -99,19 +126,26 @@ impl Deflater {
   #[napi(catch_unwind)]
   pub fn compress(&mut self, data: &[u8]) -> Buffer {
     let mut out = Vec::with_capacity(data.len() / 2 + 64);
-    SHARED.with(|shared| {
-      let mut shared = shared.borrow_mut();
-      let z = shared
-        .entry((self.level, self.window_bits))
-        .or_insert_with(|| deflate::Deflater::new(self.level, self.window_bits, true));
-      z.deflate(data, true, &mut out);
-    });
+    self.compress_whole(data, &mut out);
     out.into()
   }
 
-  /// Drops this connection's compressor, if a fragmented message left one.
+  /// Records a message the peer inflated in its kept context without this connection
+  /// compressing it (a shared broadcast encoding), so later messages may refer to it.
+  #[napi]
+  pub fn remember(&mut self, data: &[u8]) {
+    if let Some(h) = self.history.as_mut() {
+      h.push(data);
+    }
+  }
+
+  /// Drops this connection's compressor, if a fragmented message left one, and its history
+  /// (the connection is closing).
   #[napi]
   pub fn release(&mut self) {
     self.own = None;
+    if let Some(h) = self.history.as_mut() {
+      h.clear();
+    }
   }
 }

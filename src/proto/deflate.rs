@@ -123,6 +123,57 @@ impl Inflater {
   }
 }
 
+/// The plaintext a peer that keeps its inflate context (context takeover) still holds in its
+/// window: the tail of what was sent compressed. A message compressed as a fresh stream with
+/// this as its preset dictionary may refer back into earlier messages (as a compressor that
+/// kept its context would), while the compressor itself is shared and holds no
+/// per-connection state. Bounded by the window and by [`History::MAX`].
+#[derive(Debug, Clone, Default)]
+pub struct History {
+  buf: Vec<u8>,
+  cap: usize,
+}
+
+impl History {
+  /// Largest history kept per connection: 8 KiB (what a small-message stream gains most
+  /// from, at a fraction of the work of priming with a full 32 KiB window).
+  pub const MAX: usize = 8 * 1024;
+
+  /// A history for a peer window of `window_bits` (8-15; 8 behaves as 9).
+  pub fn new(window_bits: u8) -> Self {
+    // The peer's window holds 2^bits bytes; stay under it.
+    let window = 1usize << window_bits.clamp(9, 15);
+    History {
+      buf: Vec::new(),
+      cap: Self::MAX.min(window - 262),
+    }
+  }
+
+  /// The bytes to prime the next message with.
+  pub fn as_slice(&self) -> &[u8] {
+    &self.buf
+  }
+
+  /// Records plaintext that was sent compressed.
+  pub fn push(&mut self, data: &[u8]) {
+    if data.len() >= self.cap {
+      self.buf.clear();
+      self.buf.extend_from_slice(&data[data.len() - self.cap..]);
+      return;
+    }
+    let excess = (self.buf.len() + data.len()).saturating_sub(self.cap);
+    if excess > 0 {
+      self.buf.drain(..excess);
+    }
+    self.buf.extend_from_slice(data);
+  }
+
+  /// Forgets everything (the peer reset its context).
+  pub fn clear(&mut self) {
+    self.buf = Vec::new();
+  }
+}
+
 /// The sending side's compression context.
 #[derive(Debug)]
 pub struct Deflater {
@@ -155,13 +206,28 @@ impl Deflater {
     self.inner = None;
   }
 
+  /// Primes a stream that has not started yet with a preset dictionary (the peer's window
+  /// content, see [`History`]). Must come before the message's first [`Deflater::deflate`].
+  pub fn prime(&mut self, dictionary: &[u8]) {
+    if dictionary.is_empty() {
+      return;
+    }
+    let z = self.compressor();
+    // Only fails on a stream that already started, which callers never pass.
+    let _ = z.set_dictionary(dictionary);
+  }
+
+  fn compressor(&mut self) -> &mut Compress {
+    let (level, bits) = (self.level, self.window_bits);
+    self
+      .inner
+      .get_or_insert_with(|| Compress::new_with_window_bits(Compression::new(level), false, bits))
+  }
+
   /// Compresses one fragment's data, appending to `out`, with a sync flush. On `fin` the
   /// trailing `00 00 ff ff` is removed (RFC 7692 §7.2.1).
   pub fn deflate(&mut self, mut input: &[u8], fin: bool, out: &mut Vec<u8>) {
-    let (level, bits) = (self.level, self.window_bits);
-    let z = self
-      .inner
-      .get_or_insert_with(|| Compress::new_with_window_bits(Compression::new(level), false, bits));
+    let z = self.compressor();
     loop {
       out.reserve(input.len() / 2 + 64);
       let before_in = z.total_in();
@@ -206,6 +272,47 @@ mod tests {
     let mut d = Vec::new();
     Deflater::new(6, 15, false).deflate(b"Hello", true, &mut d);
     assert_eq!(d, [0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00]);
+  }
+
+  #[test]
+  fn a_primed_fresh_stream_inflates_in_a_context_kept_by_the_peer() {
+    // The peer keeps one inflate context; we compress each message as a fresh stream primed
+    // with the history. Every message must inflate correctly and later ones get smaller.
+    for bits in 8..=15u8 {
+      let mut peer = Inflater::new(bits, false);
+      let mut history = History::new(bits);
+      let mut sizes = Vec::new();
+      for m in 0..20 {
+        let msg =
+          format!(r#"{{"seq":{m},"items":[{{"id":1,"name":"alpha"}},{{"id":2,"name":"beta"}}]}}"#);
+        let mut z = Deflater::new(6, bits, true);
+        z.prime(history.as_slice());
+        let mut compressed = Vec::new();
+        z.deflate(msg.as_bytes(), true, &mut compressed);
+        history.push(msg.as_bytes());
+        let mut out = Vec::new();
+        peer.inflate(&compressed, true, &mut out, 0).unwrap();
+        assert_eq!(out, msg.as_bytes(), "bits {bits} message {m}");
+        sizes.push(compressed.len());
+      }
+      assert!(sizes[19] < sizes[0] / 2, "bits {bits}: {sizes:?}");
+    }
+  }
+
+  #[test]
+  fn history_keeps_the_tail_within_the_window() {
+    let mut h = History::new(9);
+    assert_eq!(h.cap, 512 - 262);
+    h.push(&[1; 200]);
+    h.push(&[2; 100]);
+    assert_eq!(h.as_slice().len(), 250);
+    assert_eq!(h.as_slice()[249], 2);
+    assert_eq!(h.as_slice()[0], 1);
+    h.push(&[3; 1000]);
+    assert_eq!(h.as_slice(), &[3; 250][..]);
+    let mut big = History::new(15);
+    big.push(&vec![4; 100_000]);
+    assert_eq!(big.as_slice().len(), History::MAX);
   }
 
   #[test]

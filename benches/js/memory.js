@@ -1,0 +1,126 @@
+'use strict';
+
+/**
+ * Memory per idle connection: a server with 1,000 connections that each exchanged one
+ * message (compressed when permessage-deflate is on), then idle. Server RSS after GC, minus
+ * the RSS before the connections, per connection. oxws vs ws+bufferutil, deflate off and on.
+ *
+ *   node benches/js/memory.js [--quick]     (quick: 300 connections)
+ *
+ * Writes bench-results/memory.json and prints a markdown table.
+ */
+
+const net = require('net');
+const path = require('path');
+const zlib = require('zlib');
+const { spawn } = require('child_process');
+const { save } = require('./harness');
+
+const quick = process.argv.includes('--quick');
+const CONNS = quick ? 300 : 1000;
+const TEXT = JSON.stringify({ hello: 'world', items: Array.from({ length: 40 }, (_, i) => `item-${i}`) });
+
+if (process.argv[2] === 'server') {
+  const [impl, deflate, count] = process.argv.slice(3);
+  const { WebSocketServer } = require(impl === 'oxws' ? path.join(__dirname, '..', '..') : 'ws');
+  global.gc();
+  const before = process.memoryUsage().rss;
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, backlog: 2048, perMessageDeflate: deflate === 'on' });
+  let echoed = 0;
+  wss.on('listening', () => process.stdout.write(`${wss.address().port}\n`));
+  wss.on('connection', (ws) => {
+    ws.on('message', (data, isBinary) => {
+      ws.send(data, { binary: isBinary });
+      if (++echoed === Number(count)) {
+        setTimeout(() => {
+          global.gc();
+          setTimeout(() => {
+            global.gc();
+            const after = process.memoryUsage().rss;
+            process.stdout.write(JSON.stringify({ perConnKiB: (after - before) / 1024 / Number(count) }) + '\n');
+            process.exit(0);
+          }, 200);
+        }, 500);
+      }
+    });
+  });
+} else if (process.argv[2] === 'clients') {
+  const [port, deflate, count] = process.argv.slice(3);
+  const on = deflate === 'on';
+  let payload = Buffer.from(TEXT);
+  if (on) {
+    payload = zlib.deflateRawSync(payload, { flush: zlib.constants.Z_SYNC_FLUSH });
+    payload = payload.subarray(0, payload.length - 4);
+  }
+  const key = Buffer.from([1, 2, 3, 4]);
+  const masked = Buffer.from(payload.map((b, i) => b ^ key[i & 3]));
+  const header =
+    payload.length < 126
+      ? Buffer.from([on ? 0xc1 : 0x81, 0x80 | payload.length])
+      : Buffer.from([on ? 0xc1 : 0x81, 0x80 | 126, payload.length >> 8, payload.length & 255]);
+  const frame = Buffer.concat([header, key, masked]);
+  let i = 0;
+  const open = () => {
+    if (i++ >= Number(count)) return;
+    const socket = net.connect(Number(port), '127.0.0.1', open);
+    socket.on('error', () => {});
+    socket.once('data', () => socket.write(frame));
+    socket.write(
+      'GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n' +
+        (on ? 'Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n' : '') +
+        '\r\n'
+    );
+  };
+  for (let k = 0; k < 20; k++) open();
+  setInterval(() => {}, 1000);
+} else {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
+
+function run(impl, deflate) {
+  return new Promise((resolve, reject) => {
+    const server = spawn(process.execPath, ['--expose-gc', __filename, 'server', impl, deflate, String(CONNS)], {
+      stdio: ['ignore', 'pipe', 'inherit']
+    });
+    let clients = null;
+    let out = '';
+    server.stdout.on('data', (d) => {
+      out += d;
+      if (clients === null && out.includes('\n')) {
+        clients = spawn(process.execPath, [__filename, 'clients', out.split('\n')[0], deflate, String(CONNS)], {
+          stdio: 'ignore'
+        });
+      }
+    });
+    const timer = setTimeout(() => server.kill(), 120000);
+    server.on('close', (code) => {
+      clearTimeout(timer);
+      if (clients) clients.kill();
+      if (code === 0) resolve(JSON.parse(out.trim().split('\n').pop()));
+      else reject(new Error(`server exited ${code}`));
+    });
+  });
+}
+
+async function main() {
+  const results = {};
+  for (const deflate of ['off', 'on']) {
+    results[deflate] = { oxws: await run('oxws', deflate), ws: await run('ws', deflate) };
+  }
+  save('memory', { connections: CONNS, results });
+  const lines = [
+    `| ${CONNS} idle connections, one message each way | oxws KiB per connection | ws+bufferutil | oxws / ws |`,
+    '| --- | ---: | ---: | ---: |'
+  ];
+  for (const deflate of ['off', 'on']) {
+    const { oxws, ws } = results[deflate];
+    lines.push(
+      `| permessage-deflate ${deflate} | ${oxws.perConnKiB.toFixed(1)} | ${ws.perConnKiB.toFixed(1)} | ${(oxws.perConnKiB / ws.perConnKiB).toFixed(2)}x |`
+    );
+  }
+  console.log(lines.join('\n'));
+}
