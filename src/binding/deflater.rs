@@ -7,7 +7,7 @@
 //! message sent in fragments gets its own compressor, freed after its last fragment.
 //!
 //! When the peer keeps its context (context takeover), the fresh stream is primed with the
-//! tail of what this connection sent compressed before ([`History`], at most 8 KiB), which
+//! tail of what this connection sent compressed before ([`History`], at most 4 KiB), which
 //! the peer's window still holds: back-references into earlier messages then work as with a
 //! per-connection compressor, for a few KiB per connection instead of a zlib state.
 
