@@ -7,6 +7,7 @@
  *   accel.js  mask / unmask / isValidUTF8 vs bufferutil, utf-8-validate, buffer.isUtf8
  *   micro.js  fixed native call costs; decode cost per message vs ws's Receiver
  *   e2e.js    echo servers under a native load generator: oxws vs ws+bufferutil vs ws
+ *   client.js oxws clients vs ws clients against a native echo server
  *   driver.js driver-shaped echo (websocket-driver API) vs websocket-driver 0.8.0
  *   faye.js   faye-shaped echo (with and without deflate) and EventSource fan-out vs faye-websocket
  *   broadcast.js     server.broadcast() vs the ws README loop, 1,000 clients
@@ -22,7 +23,7 @@ const { spawnSync } = require('child_process');
 
 const root = path.join(__dirname, '..', '..');
 const args = process.argv.slice(2);
-const benches = ['accel.js', 'micro.js', 'e2e.js', 'driver.js', 'faye.js', 'broadcast.js', 'heartbeat.js', 'slow-readers.js', 'memory.js', 'deflate-size.js'];
+const benches = ['accel.js', 'micro.js', 'e2e.js', 'client.js', 'driver.js', 'faye.js', 'broadcast.js', 'heartbeat.js', 'slow-readers.js', 'memory.js', 'deflate-size.js'];
 const sections = [];
 let failed = false;
 
