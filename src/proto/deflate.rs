@@ -28,6 +28,13 @@ pub enum InflateError {
   Corrupt(String),
 }
 
+thread_local! {
+  /// Inflate contexts for whole messages from peers that reset their context after every
+  /// message, by window bits (9-15); reset after each use.
+  static SHARED_INFLATE: std::cell::RefCell<[Option<Decompress>; 7]> =
+    const { std::cell::RefCell::new([None, None, None, None, None, None, None]) };
+}
+
 /// The receiving side's decompression context.
 #[derive(Debug)]
 pub struct Inflater {
@@ -60,6 +67,10 @@ impl Inflater {
   /// Inflates one frame's payload, appending to `out`. `fin` marks the last frame of the
   /// message (the trailer is fed then). `limit` is the largest `out.len()` allowed
   /// (0 = none): past it, inflating stops with [`InflateError::TooLarge`].
+  ///
+  /// A whole message from a peer without context takeover (one frame, nothing in progress)
+  /// is inflated with a per-thread context that is reset, not freed, after each message:
+  /// no allocation per message, and still no state held per connection.
   pub fn inflate(
     &mut self,
     input: &[u8],
@@ -68,6 +79,22 @@ impl Inflater {
     limit: usize,
   ) -> Result<(), InflateError> {
     let window_bits = self.window_bits;
+    if fin && self.no_context_takeover && self.inner.is_none() {
+      return SHARED_INFLATE.with(|shared| {
+        let mut shared = shared.borrow_mut();
+        let slot = &mut shared[usize::from(window_bits - 9)];
+        let z = slot.get_or_insert_with(|| Decompress::new_with_window_bits(false, window_bits));
+        let result = Self::run(z, input, out, limit).and_then(|ended| {
+          if ended {
+            Ok(ended)
+          } else {
+            Self::run(z, &TRAILER, out, limit)
+          }
+        });
+        z.reset(false);
+        result.map(|_| ())
+      });
+    }
     let z = self
       .inner
       .get_or_insert_with(|| Decompress::new_with_window_bits(false, window_bits));
