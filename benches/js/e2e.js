@@ -36,6 +36,18 @@ const SCENARIOS = [
     args: ['--conns', '100', '--inflight', '16', '--size', '1024', '--deflate'],
     serverArgs: ['deflate']
   },
+  {
+    id: 'e64',
+    title: '10 conns, 64 KiB JSON, permessage-deflate',
+    args: ['--conns', '10', '--inflight', '1', '--size', '65536', '--deflate'],
+    serverArgs: ['deflate']
+  },
+  {
+    id: 'e1m',
+    title: '1 conn, 1 MiB JSON, permessage-deflate',
+    args: ['--conns', '1', '--inflight', '1', '--size', String(1 << 20), '--deflate'],
+    serverArgs: ['deflate']
+  },
   { id: 'f', title: 'connection churn', args: ['--churn'] }
 ];
 
