@@ -2,7 +2,8 @@
 
 /**
  * `npm run bench [-- --quick]`: runs every benchmark in sequence, each in its own process
- * (bounded in time; loopback only), then writes bench-results/summary.md with all tables.
+ * (bounded in time; loopback only), then writes bench-results/summary.md with all tables and
+ * draws docs/bench.svg (scripts/bench-chart.js).
  *
  *   accel.js  mask / unmask / isValidUTF8 vs bufferutil, utf-8-validate, buffer.isUtf8
  *   micro.js  fixed native call costs; decode cost per message vs ws's Receiver
@@ -48,4 +49,12 @@ const header =
   `${require('os').cpus().length} CPUs · ${args.includes('--quick') ? 'quick' : 'full'} run\n\n`;
 fs.mkdirSync(path.join(root, 'bench-results'), { recursive: true });
 fs.writeFileSync(path.join(root, 'bench-results', 'summary.md'), header + sections.join('\n'));
+
+// The chart (docs/bench.svg) from the JSON just written.
+const chart = spawnSync(process.execPath, [path.join(root, 'scripts', 'bench-chart.js')], {
+  cwd: root,
+  encoding: 'utf8',
+  stdio: ['ignore', 'inherit', 'inherit']
+});
+if (chart.status !== 0) failed = true;
 process.exit(failed ? 1 : 0);
