@@ -34,7 +34,9 @@ fuzz_target!(|data: &[u8]| {
     }
     Ok(None) => {
       assert!(parser.buffered_bytes() <= max_bytes);
-      parser.feed(&input[cut..]).map(|r| r.map(|(head, at)| (head, cut + at)))
+      parser
+        .feed(&input[cut..])
+        .map(|r| r.map(|(head, at)| (head, cut + at)))
     }
     Err(e) => Err(e),
   };

@@ -37,7 +37,11 @@ fuzz_target!(|data: &[u8]| {
     let first = inf.inflate(&input[..cut], false, &mut out, limit);
     let result = first.and_then(|_| inf.inflate(&input[cut..], true, &mut out, limit));
     if limit > 0 {
-      assert!(out.len() <= limit, "inflated {} past the limit {limit}", out.len());
+      assert!(
+        out.len() <= limit,
+        "inflated {} past the limit {limit}",
+        out.len()
+      );
     }
     if let Err(InflateError::TooLarge) = result {
       assert!(limit > 0);

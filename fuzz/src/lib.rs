@@ -40,7 +40,8 @@ pub const MAX_PAYLOADS: [u64; 4] = [0, 64, 1000, DEFAULT_MAX_PAYLOAD];
 
 /// The config selected by the first byte of a decoder input:
 ///
-/// * bits 0-1: masking (0 required, 1 forbidden, 2-3 optional)
+/// * bits 0-1: masking (0 required, 1 forbidden, 2-3 optional); 3 also turns on
+///   `raw_close` (websocket-driver's configuration: close frames reported unchecked)
 /// * bits 2-3: `max_payload` 0 (none) / 64 / 1000 / 100 MiB
 /// * bit 4: `max_fragments` 3, else the default (16384)
 /// * bit 5: `max_buffered_chunks` `small`, else the default (262144)
@@ -67,6 +68,7 @@ pub fn config_from_byte(b: u8, small_buffered_chunks: u32) -> Config {
     })
     .with_skip_utf8_validation(b & 0x40 != 0)
     .with_allowed_rsv(if b & 0x80 != 0 { RSV1 } else { 0 })
+    .with_raw_close(b & 3 == 3)
 }
 
 /// A sink that takes at most `cap` events per `feed` call.
@@ -242,6 +244,18 @@ impl Driver {
         Payload::Chunk { start, end } => range(start, end),
         Payload::Held => self.decoder.control_payload().to_vec(),
       }),
+      Event::Close { code, reason } if self.config.raw_close => {
+        // Raw: the reason covers the whole payload, the code is its first two bytes.
+        let payload = match reason {
+          Payload::Chunk { start, end } => range(start, end),
+          Payload::Held => self.decoder.control_payload().to_vec(),
+        };
+        assert_eq!(code, close::peek_code(&payload), "raw close code");
+        Resolved::Close {
+          code,
+          reason: payload,
+        }
+      }
       Event::Close { code, reason } => Resolved::Close {
         code,
         reason: match reason {
@@ -310,6 +324,9 @@ impl Driver {
         }
       }
       Resolved::Ping(p) | Resolved::Pong(p) => assert!(p.len() <= 125, "control payload > 125"),
+      Resolved::Close { reason, .. } if cfg.raw_close => {
+        assert!(reason.len() <= 125, "raw close payload > 125");
+      }
       Resolved::Close { code, reason } => {
         if *code == NO_STATUS {
           assert!(reason.is_empty());
@@ -412,7 +429,7 @@ pub fn model(cfg: &Config, data: &[u8]) -> Vec<Resolved> {
         if rsv1 {
           fail!(ProtocolError::UnexpectedRsv1(bits));
         }
-        if len7 > 125 || (op == 8 && len7 == 1) {
+        if len7 > 125 || (op == 8 && len7 == 1 && !cfg.raw_close) {
           fail!(ProtocolError::InvalidControlPayloadLength(len7));
         }
       }
@@ -479,6 +496,13 @@ pub fn model(cfg: &Config, data: &[u8]) -> Vec<Resolved> {
       match op {
         9 => out.push(Resolved::Ping(body)),
         10 => out.push(Resolved::Pong(body)),
+        _ if cfg.raw_close => {
+          out.push(Resolved::Close {
+            code: close::peek_code(&body),
+            reason: body,
+          });
+          return out;
+        }
         _ => {
           if body.is_empty() {
             out.push(Resolved::Close {
