@@ -2,7 +2,8 @@
 
 /**
  * `npm start`: a chat room over WebSocket (the ws API, permessage-deflate on, messages sent
- * with `wss.broadcast()`) and a live panel fed by a server-side EventSource (`/stats`:
+ * with `wss.broadcast()`; any path; plain-text lines are said as a guest, so
+ * `npx oxws connect ws://127.0.0.1:8080` can take part) and a live panel fed by a server-side EventSource (`/stats`:
  * connections, messages per second, bytes in and out, once a second). Plain files, no
  * build step, no external URLs. HOST and PORT come from the environment (defaults
  * 127.0.0.1 and 8080; PORT=0 picks a free port). Prints the URL; exits on SIGINT/SIGTERM.
@@ -41,7 +42,6 @@ const server = http.createServer((req, res) => {
 
 const wss = new WebSocket.WebSocketServer({
   server,
-  path: '/chat',
   perMessageDeflate: true,
   maxPayload: 64 * 1024,
   heartbeat: { interval: 30000, timeout: 10000 },
@@ -60,6 +60,8 @@ function announce(event) {
   stats.bytesOut += Buffer.byteLength(data) * sent;
 }
 
+let guests = 0;
+
 wss.on('connection', (ws) => {
   ws.name = null;
   ws.on('message', (data, isBinary) => {
@@ -70,7 +72,13 @@ wss.on('connection', (ws) => {
     try {
       msg = JSON.parse(data.toString());
     } catch {
-      return;
+      // Plain text (e.g. from `npx oxws connect ws://127.0.0.1:8080`): say it as a guest.
+      msg = { type: 'say', text: data.toString() };
+    }
+    if (msg === null || typeof msg !== 'object') return;
+    if (msg.type === 'say' && ws.name === null) {
+      ws.name = `guest-${++guests}`;
+      announce({ type: 'join', name: ws.name, online: wss.clients.size });
     }
     if (msg.type === 'join' && typeof msg.name === 'string' && ws.name === null) {
       ws.name = msg.name.trim().slice(0, MAX_NAME) || 'anonymous';

@@ -67,6 +67,23 @@ it('serves the page, relays chat to everyone, feeds the stats panel, stops on SI
       ]
     );
   }
+  // A terminal client (`npx oxws connect ws://127.0.0.1:PORT`) on any path, sending plain text.
+  const cli = spawn(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'oxws.js'), 'connect', base.replace('http', 'ws')], {
+    stdio: ['pipe', 'pipe', 'inherit']
+  });
+  await new Promise((resolve) => cli.stdout.on('data', (d) => String(d).includes('connected') && resolve()));
+  cli.stdin.write('hello from a terminal\n');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.deepStrictEqual(
+    bob.got.slice(3).map((m) => [m.type, m.name, m.text]),
+    [
+      ['join', 'guest-1', undefined],
+      ['say', 'guest-1', 'hello from a terminal']
+    ]
+  );
+  cli.stdin.end();
+  await new Promise((resolve) => cli.on('close', resolve));
+
   const s = await sawTwo;
   assert.ok(s.bytesIn > 0 && s.bytesOut > 0, JSON.stringify(s));
   stats.close();
