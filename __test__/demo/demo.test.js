@@ -52,11 +52,16 @@ it('serves the page, relays chat to everyone, feeds the stats panel, stops on SI
     })
   );
 
+  const until = async (check) => {
+    for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+  // One at a time: the two sockets race otherwise.
   alice.send(JSON.stringify({ type: 'join', name: 'alice' }));
+  await until(() => bob.got.length >= 1);
   bob.send(JSON.stringify({ type: 'join', name: 'bob' }));
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  await until(() => alice.got.length >= 2);
   alice.send(JSON.stringify({ type: 'say', text: 'hi bob' }));
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  await until(() => bob.got.length >= 3 && alice.got.length >= 3);
   for (const ws of [alice, bob]) {
     assert.deepStrictEqual(
       ws.got.map((m) => [m.type, m.name, m.text]),
@@ -73,7 +78,7 @@ it('serves the page, relays chat to everyone, feeds the stats panel, stops on SI
   });
   await new Promise((resolve) => cli.stdout.on('data', (d) => String(d).includes('connected') && resolve()));
   cli.stdin.write('hello from a terminal\n');
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await until(() => bob.got.length >= 5);
   assert.deepStrictEqual(
     bob.got.slice(3).map((m) => [m.type, m.name, m.text]),
     [
