@@ -133,6 +133,37 @@ async function runScenario(impls, scenario, timing) {
   return row;
 }
 
+/**
+ * Runs a server process and a clients process: the server prints its port on its first
+ * line and its JSON result on its last; the clients (started once the port is known) are
+ * killed when the server exits.
+ *
+ * @param {String[]} serverArgv Node arguments of the server
+ * @param {Function} clientArgv `(port) => Node arguments of the clients`
+ * @param {Number} [timeoutMs=120000] Kill the server after this long
+ * @return {Promise<Object>} The server's result
+ */
+function runServerAndClients(serverArgv, clientArgv, timeoutMs = 120000) {
+  return new Promise((resolve, reject) => {
+    const server = spawn(process.execPath, serverArgv, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let clients = null;
+    let out = '';
+    server.stdout.on('data', (d) => {
+      out += d;
+      if (clients === null && out.includes('\n')) {
+        clients = spawn(process.execPath, clientArgv(out.split('\n')[0]), { stdio: 'ignore' });
+      }
+    });
+    const timer = setTimeout(() => server.kill(), timeoutMs);
+    server.on('close', (code) => {
+      clearTimeout(timer);
+      if (clients) clients.kill();
+      if (code === 0) resolve(JSON.parse(out.trim().split('\n').pop()));
+      else reject(new Error(`server exited ${code}`));
+    });
+  });
+}
+
 /** Formats a rate for the tables. */
 const fmt = (v) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1));
 
@@ -147,4 +178,4 @@ function save(name, results) {
   fs.writeFileSync(path.join(root, 'bench-results', `${name}.json`), JSON.stringify(results, null, 2));
 }
 
-module.exports = { root, ensureLoadgen, runScenario, fmt, save, median };
+module.exports = { root, ensureLoadgen, runScenario, runServerAndClients, fmt, save, median };

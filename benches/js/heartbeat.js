@@ -12,8 +12,7 @@
  */
 
 const path = require('path');
-const { spawn } = require('child_process');
-const { save } = require('./harness');
+const { runServerAndClients, save } = require('./harness');
 
 const quick = process.argv.includes('--quick');
 const SOCKETS = quick ? 2000 : 10000;
@@ -78,28 +77,10 @@ if (process.argv[2] === 'server') {
 }
 
 function run(interval) {
-  return new Promise((resolve, reject) => {
-    const server = spawn(process.execPath, [__filename, 'server', String(interval), String(SOCKETS), String(SECONDS)], {
-      stdio: ['ignore', 'pipe', 'inherit']
-    });
-    let clients = null;
-    let out = '';
-    server.stdout.on('data', (d) => {
-      out += d;
-      if (clients === null && out.includes('\n')) {
-        clients = spawn(process.execPath, [__filename, 'clients', out.split('\n')[0], String(SOCKETS)], {
-          stdio: 'ignore'
-        });
-      }
-    });
-    const timer = setTimeout(() => server.kill(), 120000);
-    server.on('close', (code) => {
-      clearTimeout(timer);
-      if (clients) clients.kill();
-      if (code === 0) resolve(JSON.parse(out.trim().split('\n').pop()));
-      else reject(new Error(`heartbeat server exited ${code}`));
-    });
-  });
+  return runServerAndClients(
+    [__filename, 'server', String(interval), String(SOCKETS), String(SECONDS)],
+    (port) => [__filename, 'clients', port, String(SOCKETS)]
+  );
 }
 
 async function main() {

@@ -13,8 +13,7 @@
 const net = require('net');
 const path = require('path');
 const zlib = require('zlib');
-const { spawn } = require('child_process');
-const { save } = require('./harness');
+const { runServerAndClients, save } = require('./harness');
 
 const quick = process.argv.includes('--quick');
 const CONNS = quick ? 300 : 1000;
@@ -82,28 +81,10 @@ if (process.argv[2] === 'server') {
 }
 
 function run(impl, deflate) {
-  return new Promise((resolve, reject) => {
-    const server = spawn(process.execPath, ['--expose-gc', __filename, 'server', impl, deflate, String(CONNS)], {
-      stdio: ['ignore', 'pipe', 'inherit']
-    });
-    let clients = null;
-    let out = '';
-    server.stdout.on('data', (d) => {
-      out += d;
-      if (clients === null && out.includes('\n')) {
-        clients = spawn(process.execPath, [__filename, 'clients', out.split('\n')[0], deflate, String(CONNS)], {
-          stdio: 'ignore'
-        });
-      }
-    });
-    const timer = setTimeout(() => server.kill(), 120000);
-    server.on('close', (code) => {
-      clearTimeout(timer);
-      if (clients) clients.kill();
-      if (code === 0) resolve(JSON.parse(out.trim().split('\n').pop()));
-      else reject(new Error(`server exited ${code}`));
-    });
-  });
+  return runServerAndClients(
+    ['--expose-gc', __filename, 'server', impl, deflate, String(CONNS)],
+    (port) => [__filename, 'clients', port, deflate, String(CONNS)]
+  );
 }
 
 async function main() {

@@ -14,8 +14,7 @@
 const fs = require('fs');
 const net = require('net');
 const path = require('path');
-const { spawn } = require('child_process');
-const { save } = require('./harness');
+const { runServerAndClients, save } = require('./harness');
 
 const quick = process.argv.includes('--quick');
 const CLIENTS = 100;
@@ -73,26 +72,11 @@ if (process.argv[2] === 'server') {
 }
 
 function run(mode) {
-  return new Promise((resolve, reject) => {
-    const server = spawn(process.execPath, [__filename, 'server', mode, String(MESSAGES)], {
-      stdio: ['ignore', 'pipe', 'inherit']
-    });
-    let clients = null;
-    let out = '';
-    server.stdout.on('data', (d) => {
-      out += d;
-      if (clients === null && out.includes('\n')) {
-        clients = spawn(process.execPath, [__filename, 'clients', out.split('\n')[0]], { stdio: 'ignore' });
-      }
-    });
-    const timer = setTimeout(() => server.kill(), 120000);
-    server.on('close', (code) => {
-      clearTimeout(timer);
-      if (clients) clients.kill();
-      if (code === 0) resolve(JSON.parse(out.trim().split('\n').pop()));
-      else reject(new Error(`server exited ${code}`));
-    });
-  });
+  return runServerAndClients([__filename, 'server', mode, String(MESSAGES)], (port) => [
+    __filename,
+    'clients',
+    port
+  ]);
 }
 
 async function main() {
