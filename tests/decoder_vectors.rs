@@ -411,6 +411,33 @@ fn inflates_rfc7692_examples() {
 }
 
 #[test]
+fn an_idle_connection_keeps_no_large_buffer_after_a_large_split_compressed_message() {
+  // Incompressible 1 MiB, so the compressed frame is ~1 MiB and arrives in 64 KiB chunks (the
+  // soak test found every connection holding its largest compressed frame).
+  let mut state = 0x1234_5678u32;
+  let data: Vec<u8> = (0..1 << 20)
+    .map(|_| {
+      state ^= state << 13;
+      state ^= state >> 17;
+      state ^= state << 5;
+      state as u8
+    })
+    .collect();
+  let mut compressed = Vec::new();
+  oxws::proto::deflate::Deflater::new(6, 15, true).deflate(&data, true, &mut compressed);
+  let input = frame(0xc2, &compressed, None);
+  let cuts: Vec<usize> = (1..input.len() / 65536 + 1).map(|i| i * 65536).collect();
+  let mut d = inflating(Config::client());
+  let events = decode_split(&mut d, &input, &cuts);
+  assert_eq!(events, vec![Resolved::Binary(data)]);
+  assert!(
+    d.retained_capacity() <= 64 * 1024,
+    "kept {} bytes",
+    d.retained_capacity()
+  );
+}
+
+#[test]
 fn inflated_size_is_limited_while_inflating() {
   // 1 MiB of zeros compresses to ~1 KiB; max_payload 64 KiB stops it.
   let mut compressed = Vec::new();

@@ -122,6 +122,9 @@ struct MessageState {
 
 /// Most bytes reserved ahead for a held message (the buffer grows by doubling past it).
 const MAX_RESERVE: usize = 16 * 1024 * 1024;
+/// Capacity of the compressed-frame buffer kept between frames (64 KiB); larger ones are freed
+/// once their frame is inflated.
+const ZBUF_KEEP: usize = 64 * 1024;
 
 /// The receive side of one connection. See the module docs.
 #[derive(Debug)]
@@ -202,6 +205,12 @@ impl Decoder {
   /// Bytes the decoder holds for incomplete frames and messages (for memory accounting).
   pub fn buffered_bytes(&self) -> usize {
     self.header_len + self.held.len() + self.control.len() + self.zbuf.len()
+  }
+
+  /// Capacity the decoder's own buffers keep allocated (what an idle connection costs beyond
+  /// its fixed state and inflate context).
+  pub fn retained_capacity(&self) -> usize {
+    self.held.capacity() + self.control.capacity() + self.zbuf.capacity()
   }
 
   /// Takes the payload of the last [`Event::Message`] reported as [`Payload::Held`].
@@ -556,10 +565,14 @@ impl Decoder {
       if self.frame.remaining > 0 {
         return Ok(Step::NeedMore);
       }
-      let zbuf = std::mem::take(&mut self.zbuf);
+      let mut zbuf = std::mem::take(&mut self.zbuf);
       let result = self.inflate_frame(&zbuf);
-      self.zbuf = zbuf;
-      self.zbuf.clear();
+      // Keep a small buffer for the next split frame; give a large one back, or every idle
+      // connection would hold the largest compressed frame it ever received.
+      if zbuf.capacity() <= ZBUF_KEEP {
+        zbuf.clear();
+        self.zbuf = zbuf;
+      }
       result?;
     }
     self.end_frame();
