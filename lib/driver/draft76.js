@@ -9,13 +9,15 @@
 const { createHash } = require('crypto');
 const Draft75 = require('./draft75');
 const events = require('./events');
+const { hixie76KeyNumber } = require('../native');
 
 /** Length of the request body (key3). */
 const BODY_SIZE = 8;
 
 /**
  * The number a key header encodes: its digits divided by its spaces (0.8.0's hardening:
- * no digits, no spaces, a remainder or a result over 32 bits is refused).
+ * no digits, no spaces, a remainder or a result over 32 bits is refused). Scanned natively
+ * (`src/proto/header_list.rs`, fuzzed).
  *
  * @param {String} key A `Sec-WebSocket-Key1/2` value
  * @return {Number} The 32-bit value
@@ -23,21 +25,10 @@ const BODY_SIZE = 8;
  * @private
  */
 function getKeyValue(key) {
-  let digits = '';
-  let spaces = 0;
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
-    if (c >= 0x30 && c <= 0x39) digits += key[i];
-    else if (c === 0x20) spaces++;
-  }
-  const number = digits === '' ? 0 : parseInt(digits, 10);
-
-  if (number === 0 || spaces === 0 || number % spaces !== 0)
+  const value = hixie76KeyNumber(String(key));
+  if (value === null || value === undefined)
     throw new Error('Client sent invalid Sec-WebSocket-Key headers');
-
-  const div = number / spaces;
-  if (div <= 0xffffffff) return div;
-  throw new Error('Client sent invalid Sec-WebSocket-Key headers');
+  return value;
 }
 
 class Draft76 extends Draft75 {

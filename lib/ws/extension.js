@@ -2,20 +2,20 @@
 
 /**
  * `Sec-WebSocket-Extensions` parsing and formatting (RFC 7230 token / quoted-string grammar),
- * with ws 8.23's results and errors. A hand-written char-code state machine: linear time on
- * any input (no regex on peer data), and results built from null-prototype objects so names
+ * with ws 8.23's results and errors. The scan is native (`src/proto/header_list.rs`, fuzzed):
+ * linear time on any input (no regex on peer data); results are built from null-prototype objects so names
  * like `__proto__` or `hasOwnProperty` in a header are just names.
  */
 
-const { tokenChars } = require('./validation');
+const { scanHeaderList } = require('../native');
 
-const SPACE = 0x20;
-const TAB = 0x09;
-const SEMICOLON = 0x3b;
-const COMMA = 0x2c;
-const EQUALS = 0x3d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
+/** Grammar and token kinds of the native scanner (`src/proto/header_list.rs`). */
+const WS_EXTENSIONS = 0;
+const EXTENSION = 0;
+const FLAG = 1;
+const PARAM = 2;
+const VALUE = 3;
+const ESCAPED_VALUE = 4;
 
 /**
  * Appends `elem` to the list `dest[name]`.
@@ -31,26 +31,8 @@ function push(dest, name, elem) {
 }
 
 /**
- * Throws ws's error for an unexpected character.
- *
- * @param {Number} i The index
- * @private
- */
-function unexpected(i) {
-  throw new SyntaxError(`Unexpected character at index ${i}`);
-}
-
-/**
- * Whether a char code is linear white space.
- *
- * @private
- */
-function isSpace(code) {
-  return code === SPACE || code === TAB;
-}
-
-/**
- * Parses a `Sec-WebSocket-Extensions` header.
+ * Parses a `Sec-WebSocket-Extensions` header. The scan (one linear pass, fuzzed) is native;
+ * this builds ws's result from its tokens.
  *
  * @param {String} header The header value
  * @return {Object} `{ extensionName: [ { param: [value, …] }, … ] }` (values are strings,
@@ -59,122 +41,34 @@ function isSpace(code) {
  * @public
  */
 function parse(header) {
+  const tokens = scanHeaderList(header, WS_EXTENSIONS);
+  if (tokens[0] === 1) throw new SyntaxError(`Unexpected character at index ${tokens[1]}`);
+  if (tokens[0] !== 0) throw new SyntaxError('Unexpected end of input');
+
   const offers = Object.create(null);
-  let params = Object.create(null);
-  let extensionName; // set once the extension's name is complete (we are in its params)
-  let paramName; // set once `name=` was read (we are in its value)
-  let mustUnescape = false;
-  let isEscaping = false;
-  let inQuotes = false;
-  let start = -1;
-  let end = -1;
-  let code = -1;
-  let i = 0;
-
-  for (; i < header.length; i++) {
-    code = header.charCodeAt(i);
-
-    if (extensionName === undefined) {
-      // Reading an extension name.
-      if (end === -1 && tokenChars[code] === 1) {
-        if (start === -1) start = i;
-      } else if (i !== 0 && isSpace(code)) {
-        if (end === -1 && start !== -1) end = i;
-      } else if (code === SEMICOLON || code === COMMA) {
-        if (start === -1) unexpected(i);
-        if (end === -1) end = i;
-        const name = header.slice(start, end);
-        if (code === COMMA) {
-          push(offers, name, params);
-          params = Object.create(null);
-        } else {
-          extensionName = name;
-        }
-        start = end = -1;
-      } else {
-        unexpected(i);
-      }
-    } else if (paramName === undefined) {
-      // Reading a parameter name.
-      if (end === -1 && tokenChars[code] === 1) {
-        if (start === -1) start = i;
-      } else if (isSpace(code)) {
-        if (end === -1 && start !== -1) end = i;
-      } else if (code === SEMICOLON || code === COMMA) {
-        if (start === -1) unexpected(i);
-        if (end === -1) end = i;
-        push(params, header.slice(start, end), true);
-        if (code === COMMA) {
-          push(offers, extensionName, params);
-          params = Object.create(null);
-          extensionName = undefined;
-        }
-        start = end = -1;
-      } else if (code === EQUALS && start !== -1 && end === -1) {
-        paramName = header.slice(start, i);
-        start = end = -1;
-      } else {
-        unexpected(i);
-      }
-    } else if (isEscaping) {
-      // The character after a backslash inside quotes.
-      if (tokenChars[code] !== 1) unexpected(i);
-      if (start === -1) start = i;
-      else if (!mustUnescape) mustUnescape = true;
-      isEscaping = false;
-    } else if (inQuotes) {
-      if (tokenChars[code] === 1) {
-        if (start === -1) start = i;
-      } else if (code === QUOTE && start !== -1) {
-        inQuotes = false;
-        end = i;
-      } else if (code === BACKSLASH) {
-        isEscaping = true;
-      } else {
-        unexpected(i);
-      }
-    } else if (code === QUOTE && header.charCodeAt(i - 1) === EQUALS) {
-      inQuotes = true;
-    } else if (end === -1 && tokenChars[code] === 1) {
-      if (start === -1) start = i;
-    } else if (start !== -1 && isSpace(code)) {
-      if (end === -1) end = i;
-    } else if (code === SEMICOLON || code === COMMA) {
-      if (start === -1) unexpected(i);
-      if (end === -1) end = i;
-      let value = header.slice(start, end);
-      if (mustUnescape) {
-        value = value.replace(/\\/g, '');
-        mustUnescape = false;
-      }
-      push(params, paramName, value);
-      if (code === COMMA) {
-        push(offers, extensionName, params);
+  let params;
+  let paramName;
+  for (let t = 1; t < tokens.length; t += 3) {
+    const text = header.slice(tokens[t + 1], tokens[t + 2]);
+    switch (tokens[t]) {
+      case EXTENSION:
         params = Object.create(null);
-        extensionName = undefined;
-      }
-      paramName = undefined;
-      start = end = -1;
-    } else {
-      unexpected(i);
+        push(offers, text, params);
+        break;
+      case FLAG:
+        push(params, text, true);
+        break;
+      case PARAM:
+        paramName = text;
+        break;
+      case VALUE:
+        push(params, paramName, text);
+        break;
+      case ESCAPED_VALUE:
+        push(params, paramName, text.replace(/\\/g, ''));
+        break;
     }
   }
-
-  if (start === -1 || inQuotes || isSpace(code)) {
-    throw new SyntaxError('Unexpected end of input');
-  }
-
-  if (end === -1) end = i;
-  const token = header.slice(start, end);
-
-  if (extensionName === undefined) {
-    push(offers, token, params);
-  } else {
-    if (paramName === undefined) push(params, token, true);
-    else push(params, paramName, mustUnescape ? token.replace(/\\/g, '') : token);
-    push(offers, extensionName, params);
-  }
-
   return offers;
 }
 

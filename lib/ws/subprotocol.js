@@ -2,28 +2,17 @@
 
 /**
  * `Sec-WebSocket-Protocol` parsing with ws 8.23's results and errors: a comma-separated list
- * of tokens, optional white space around commas. A char loop, linear in the header length
+ * of tokens, optional white space around commas. Scanned natively in one linear pass
  * (ws CVE-2021-32640 was a backtracking regex split on " *, *").
  */
 
-const { tokenChars } = require('./validation');
+const { scanHeaderList } = require('../native');
+
+/** Grammar of the native scanner (`src/proto/header_list.rs`). */
+const SUBPROTOCOLS = 2;
 
 /**
- * Adds a subprotocol, refusing duplicates.
- *
- * @param {Set} protocols The set
- * @param {String} protocol The name
- * @private
- */
-function add(protocols, protocol) {
-  if (protocols.has(protocol)) {
-    throw new SyntaxError(`The "${protocol}" subprotocol is duplicated`);
-  }
-  protocols.add(protocol);
-}
-
-/**
- * Parses a `Sec-WebSocket-Protocol` header.
+ * Parses a `Sec-WebSocket-Protocol` header. The scan (one linear pass, fuzzed) is native.
  *
  * @param {String} header The header value
  * @return {Set<String>} The subprotocols, in order
@@ -31,31 +20,21 @@ function add(protocols, protocol) {
  * @public
  */
 function parse(header) {
-  const protocols = new Set();
-  let start = -1;
-  let end = -1;
-  let i = 0;
-
-  for (; i < header.length; i++) {
-    const code = header.charCodeAt(i);
-
-    if (end === -1 && tokenChars[code] === 1) {
-      if (start === -1) start = i;
-    } else if (i !== 0 && (code === 0x20 || code === 0x09)) {
-      if (end === -1 && start !== -1) end = i;
-    } else if (code === 0x2c) {
-      if (start === -1) throw new SyntaxError(`Unexpected character at index ${i}`);
-      if (end === -1) end = i;
-      add(protocols, header.slice(start, end));
-      start = end = -1;
-    } else {
-      throw new SyntaxError(`Unexpected character at index ${i}`);
-    }
+  const tokens = scanHeaderList(header, SUBPROTOCOLS);
+  switch (tokens[0]) {
+    case 1:
+      throw new SyntaxError(`Unexpected character at index ${tokens[1]}`);
+    case 2:
+      throw new SyntaxError('Unexpected end of input');
+    case 3:
+      throw new SyntaxError(
+        `The "${header.slice(tokens[1], tokens[2])}" subprotocol is duplicated`
+      );
   }
-
-  if (start === -1 || end !== -1) throw new SyntaxError('Unexpected end of input');
-
-  add(protocols, header.slice(start, i));
+  const protocols = new Set();
+  for (let t = 1; t < tokens.length; t += 3) {
+    protocols.add(header.slice(tokens[t + 1], tokens[t + 2]));
+  }
   return protocols;
 }
 

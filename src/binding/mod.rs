@@ -4,6 +4,7 @@
 mod deflater;
 mod errors;
 mod handshake;
+mod header_list;
 mod http;
 mod inflater;
 mod raw;

@@ -9,6 +9,7 @@ pub mod encoder;
 pub mod error;
 pub mod handshake;
 pub mod header;
+pub mod header_list;
 pub mod http;
 pub mod mask;
 pub mod opcode;

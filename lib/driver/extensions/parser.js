@@ -2,8 +2,9 @@
 
 /**
  * `Sec-WebSocket-Extensions` parsing and formatting with websocket-extensions 0.2's results
- * (`Parser.parseHeader` / `serializeParams`), written as a linear scanner instead of its
- * regular expressions (CVE-2020-7662 was a ReDoS in them).
+ * (`Parser.parseHeader` / `serializeParams`). The header is scanned natively in one linear
+ * pass (`src/proto/header_list.rs`, fuzzed) instead of its regular expressions (CVE-2020-7662
+ * was a ReDoS in them); this file builds the objects.
  *
  * Grammar (RFC 6455 §9.1, with the linear whitespace websocket-extensions tolerates around
  * `,` `;` `=`):
@@ -16,6 +17,8 @@
  * parameter without a value is `true`. Names such as `__proto__` are stored as plain own
  * properties.
  */
+
+const { scanHeaderList } = require('../../native');
 
 const TOKEN_CHARS = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~") TOKEN_CHARS[c.charCodeAt(0)] = 1;
@@ -73,92 +76,29 @@ class Offers {
   }
 }
 
-/** A cursor over the header string. */
-class Scanner {
-  constructor(header) {
-    this.s = header;
-    this.i = 0;
-  }
-
-  /** Skips LWS: spaces, tabs, and CRLF followed by a space or tab. */
-  skipSpace() {
-    const s = this.s;
-    for (;;) {
-      const c = s.charCodeAt(this.i);
-      if (c === 0x20 || c === 0x09) this.i++;
-      else if (c === 0x0d && s.charCodeAt(this.i + 1) === 0x0a && isBlank(s.charCodeAt(this.i + 2)))
-        this.i += 3;
-      else return;
-    }
-  }
-
-  /** @return {?String} A token, or null when there is none here */
-  token() {
-    const start = this.i;
-    while (this.i < this.s.length && isToken(this.s.charCodeAt(this.i))) this.i++;
-    return this.i > start ? this.s.slice(start, this.i) : null;
-  }
-
-  /**
-   * A quoted string, with every backslash removed (websocket-extensions' unescaping).
-   *
-   * @return {?String} Its content, or null when there is none here
-   */
-  quoted() {
-    const s = this.s;
-    if (s.charCodeAt(this.i) !== 0x22) return null;
-    let out = '';
-    let i = this.i + 1;
-    for (;;) {
-      if (i >= s.length) return null;
-      const c = s.charCodeAt(i);
-      if (c === 0x22) break;
-      if (c === 0x5c) {
-        if (i + 1 >= s.length || s.charCodeAt(i + 1) > 0x7f) return null;
-        // websocket-extensions drops every backslash and keeps the escaped character,
-        // unless that character is itself a backslash.
-        if (s.charCodeAt(i + 1) !== 0x5c) out += s[i + 1];
-        i += 2;
-        continue;
-      }
-      if ((c <= 0x08) || (c >= 0x0a && c <= 0x1f) || c === 0x7f) return null;
-      out += s[i];
-      i++;
-    }
-    this.i = i + 1;
-    return out;
-  }
-
-  /**
-   * Consumes LWS, `char`, LWS when `char` comes next.
-   *
-   * @param {Number} char A char code
-   * @return {Boolean} Whether it was there
-   */
-  separator(char) {
-    const at = this.i;
-    this.skipSpace();
-    if (this.s.charCodeAt(this.i) === char) {
-      this.i++;
-      this.skipSpace();
-      return true;
-    }
-    this.i = at;
-    return false;
-  }
-
-  get done() {
-    return this.i >= this.s.length;
-  }
-}
+/** Grammar and token kinds of the native scanner (`src/proto/header_list.rs`). */
+const DRIVER_EXTENSIONS = 1;
+const EXTENSION = 0;
+const FLAG = 1;
+const PARAM = 2;
+const VALUE = 3;
+const ESCAPED_VALUE = 4;
 
 /**
- * @param {Number} c A char code
- * @return {Boolean} Space or tab
+ * websocket-extensions' unescaping of a quoted value: every backslash is dropped and the
+ * character after it kept, unless that character is itself a backslash.
+ *
+ * @param {String} s The text inside the quotes
+ * @return {String} The value
  * @private
  */
-function isBlank(c) {
-  return c === 0x20 || c === 0x09;
+function unescape(s) {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) !== 0x5c) out += s[i];
+    else if (s.charCodeAt(++i) !== 0x5c) out += s[i];
+  }
+  return out;
 }
 
 /**
@@ -217,35 +157,35 @@ function parseHeader(header) {
   const offers = new Offers();
   if (header === '' || header === undefined) return offers;
 
-  const fail = () => {
+  const text = String(header);
+  const tokens = scanHeaderList(text, DRIVER_EXTENSIONS);
+  if (tokens[0] !== 0) {
     throw new SyntaxError('Invalid Sec-WebSocket-Extensions header: ' + header);
-  };
-  const scan = new Scanner(String(header));
+  }
 
-  do {
-    const name = scan.token();
-    if (name === null) fail();
-    const params = {};
-
-    while (scan.separator(0x3b)) {
-      const key = scan.token();
-      if (key === null) fail();
-      let value = true;
-      if (scan.separator(0x3d)) {
-        const token = scan.token();
-        if (token !== null) value = token;
-        else {
-          value = scan.quoted();
-          if (value === null) fail();
-        }
-        if (isNumber(value)) value = parseFloat(value);
+  let params;
+  let key;
+  for (let t = 1; t < tokens.length; t += 3) {
+    const token = text.slice(tokens[t + 1], tokens[t + 2]);
+    switch (tokens[t]) {
+      case EXTENSION:
+        params = {};
+        offers.push(token, params);
+        break;
+      case FLAG:
+        addParam(params, token, true);
+        break;
+      case PARAM:
+        key = token;
+        break;
+      case VALUE:
+      case ESCAPED_VALUE: {
+        const value = tokens[t] === VALUE ? token : unescape(token);
+        addParam(params, key, isNumber(value) ? parseFloat(value) : value);
+        break;
       }
-      addParam(params, key, value);
     }
-    offers.push(name, params);
-  } while (scan.separator(0x2c));
-
-  if (!scan.done) fail();
+  }
   return offers;
 }
 

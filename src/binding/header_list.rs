@@ -1,0 +1,43 @@
+//! Handshake list headers (`Sec-WebSocket-Extensions`, `Sec-WebSocket-Protocol`) and hixie-76
+//! keys: the scan is in `crate::proto::header_list`; JS builds its objects from the tokens.
+
+use crate::proto::header_list::{self, ListError};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+/// `grammar` of [`scan_header_list`]: ws 8's `Sec-WebSocket-Extensions`.
+const GRAMMAR_WS_EXTENSIONS: u32 = 0;
+/// websocket-extensions 0.2's `Sec-WebSocket-Extensions`.
+const GRAMMAR_DRIVER_EXTENSIONS: u32 = 1;
+/// ws 8's `Sec-WebSocket-Protocol`.
+const GRAMMAR_SUBPROTOCOLS: u32 = 2;
+
+/// Scans a header value. Returns `[0, kind, start, end, …]` on success (token kinds as in
+/// `proto::header_list`), or `[1, index]` unexpected character, `[2]` unexpected end,
+/// `[3, start, end]` duplicate subprotocol, `[4]` invalid (websocket-extensions' one error).
+#[napi(catch_unwind)]
+pub fn scan_header_list(header: Utf16String, grammar: u32) -> Result<Uint32Array> {
+  let scan = match grammar {
+    GRAMMAR_WS_EXTENSIONS => header_list::scan_ws_extensions,
+    GRAMMAR_DRIVER_EXTENSIONS => header_list::scan_driver_extensions,
+    GRAMMAR_SUBPROTOCOLS => header_list::scan_subprotocols,
+    _ => return Err(Error::new(Status::InvalidArg, "Unknown header grammar")),
+  };
+  let mut out = vec![0];
+  if let Err(err) = scan(&header, &mut out) {
+    out = match err {
+      ListError::UnexpectedCharacter(i) => vec![1, i as u32],
+      ListError::UnexpectedEnd => vec![2],
+      ListError::Duplicate(s, e) => vec![3, s as u32, e as u32],
+      ListError::Invalid => vec![4],
+    };
+  }
+  Ok(Uint32Array::new(out))
+}
+
+/// The 32-bit number a hixie-76 `Sec-WebSocket-Key1/2` encodes, or `null` when
+/// websocket-driver 0.8.0 refuses the key.
+#[napi(catch_unwind)]
+pub fn hixie76_key_number(key: Utf16String) -> Option<u32> {
+  header_list::hixie76_key_number(&key)
+}
