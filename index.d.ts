@@ -676,6 +676,11 @@ declare namespace WebSocket {
     clientTracking?: boolean | undefined;
     /** Closing handshake timeout in ms before the socket is destroyed (default 30000). */
     closeTimeout?: number | undefined;
+    /**
+     * oxws: with `port`, ms a connection may take to send its whole upgrade request (idle
+     * connections included) before it gets 408 and is closed (default 10000; 0 = none).
+     */
+    handshakeTimeout?: number | undefined;
     /** permessage-deflate (default `false`). */
     perMessageDeflate?: boolean | PerMessageDeflateOptions | undefined;
     /** Largest message in bytes (default 100 MiB). */

@@ -41,6 +41,33 @@ const RUNNING = 0;
 const CLOSING = 1;
 const CLOSED = 2;
 
+/**
+ * Default of `handshakeTimeout`: 10 s for a client to send its upgrade request. An upgrade
+ * request is a few hundred bytes; a connection that sends nothing, or half a request, holds a
+ * socket and a parser until this drops it (Node's own default is 60 s for the headers).
+ */
+const HANDSHAKE_TIMEOUT = 10000;
+
+/**
+ * The `http.createServer` options that enforce `handshakeTimeout`.
+ *
+ * @param {Number} timeout Milliseconds, 0 for none
+ * @return {Object} `headersTimeout`, `requestTimeout`, `connectionsCheckingInterval`
+ * @private
+ */
+function requestTimeouts(timeout) {
+  if (!Number.isFinite(timeout) || timeout < 0) {
+    throw new RangeError(`Invalid handshakeTimeout: ${timeout} (expected milliseconds >= 0)`);
+  }
+  if (timeout === 0) return { headersTimeout: 0, requestTimeout: 0 };
+  return {
+    headersTimeout: timeout,
+    requestTimeout: timeout,
+    // How often Node looks for expired requests: the timeout is exact to within this.
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(timeout / 4)))
+  };
+}
+
 class WebSocketServer extends EventEmitter {
   /**
    * Creates a WebSocketServer.
@@ -52,6 +79,10 @@ class WebSocketServer extends EventEmitter {
    * @param {Boolean} [options.clientTracking=true] Keep `server.clients`
    * @param {Number} [options.closeTimeout=30000] Closing handshake timeout (ms)
    * @param {Function} [options.handleProtocols] Picks the subprotocol
+   * @param {Number} [options.handshakeTimeout=10000] With `port`: ms a connection may take to
+   *     send its whole upgrade request (idle connections included) before the server answers
+   *     408 and closes it; 0 = no limit. With `server`, set that server's `headersTimeout`
+   *     and `requestTimeout` instead.
    * @param {String} [options.host] Host to bind
    * @param {Number} [options.maxBufferedChunks=262144] Most chunks buffered for one frame
    * @param {Number} [options.maxFragments=16384] Most fragments in one message
@@ -82,6 +113,7 @@ class WebSocketServer extends EventEmitter {
       handleProtocols: null,
       clientTracking: true,
       closeTimeout: CLOSE_TIMEOUT,
+      handshakeTimeout: HANDSHAKE_TIMEOUT,
       verifyClient: null,
       noServer: false,
       backlog: null,
@@ -108,7 +140,10 @@ class WebSocketServer extends EventEmitter {
     this._backpressure = backpressure.validate(options.maxBackpressure, options.backpressurePolicy);
 
     if (options.port != null) {
-      this._server = http.createServer(respondUpgradeRequired);
+      this._server = http.createServer(
+        requestTimeouts(options.handshakeTimeout),
+        respondUpgradeRequired
+      );
       this._server.listen(options.port, options.host, options.backlog, callback);
     } else if (options.server) {
       this._server = options.server;
