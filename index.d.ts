@@ -681,6 +681,12 @@ declare namespace WebSocket {
      * connections included) before it gets 408 and is closed (default 10000; 0 = none).
      */
     handshakeTimeout?: number | undefined;
+    /**
+     * oxws: after the handshake, plain-TCP connections are read, decoded and written by the
+     * addon's I/O thread; `ws._socket` is then a `NativeSocket` stand-in (default `false`;
+     * see README "nativeIO"). TLS connections stay on Node sockets.
+     */
+    nativeIO?: boolean | undefined;
     /** permessage-deflate (default `false`). */
     perMessageDeflate?: boolean | PerMessageDeflateOptions | undefined;
     /** Largest message in bytes (default 100 MiB). */

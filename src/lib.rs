@@ -8,6 +8,10 @@
 
 pub mod proto;
 
+/// Native socket I/O for the opt-in `nativeIO` mode (tokio; transport only, no protocol).
+#[cfg(feature = "nio")]
+pub mod nio;
+
 // Unit tests exercise `proto` directly; the binding is tested from JS (`__test__/core`).
 #[cfg(all(feature = "napi", not(test)))]
 mod binding;

@@ -302,7 +302,7 @@ function fromEventMap(map: WebSocket.WebSocketEventMap): [WebSocket.CloseEvent, 
 // Server: port / server / noServer, options, methods, events
 // ---------------------------------------------------------------------------------------
 
-const wss = new WebSocketServer({ port: 8080, host: '127.0.0.1', backlog: 16, perMessageDeflate: true, handshakeTimeout: 5000 }, () =>
+const wss = new WebSocketServer({ port: 8080, host: '127.0.0.1', backlog: 16, perMessageDeflate: true, handshakeTimeout: 5000, nativeIO: true }, () =>
   console.log('listening')
 );
 const httpServer = http.createServer();

@@ -20,6 +20,7 @@ const server = path.join(__dirname, 'echo-server.js');
 
 const IMPLS = [
   { name: 'oxws', script: server, args: ['oxws'], env: {} },
+  { name: 'oxws nativeIO', script: server, args: ['oxws', 'native'], env: {} },
   { name: 'ws+bufferutil', script: server, args: ['ws'], env: {} },
   { name: 'ws', script: server, args: ['ws'], env: { WS_NO_BUFFER_UTIL: '1' } }
 ];
@@ -67,17 +68,21 @@ async function main() {
   save('e2e', results);
 
   const lines = [
-    '| scenario | metric | oxws | ws+bufferutil | ws | oxws / ws+bufferutil | oxws / ws | p50 RTT µs (oxws / ws+bu) |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |'
+    '| scenario | metric | oxws | ws+bufferutil | ws | oxws / ws+bufferutil | oxws / ws | p50 RTT µs (oxws / ws+bu) | oxws nativeIO / ws+bufferutil |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'
   ];
   for (const [id, row] of Object.entries(results)) {
     const o = row.impls.oxws;
+    const n = row.impls['oxws nativeIO'];
     const wb = row.impls['ws+bufferutil'];
     const w = row.impls.ws;
     const unit = row.metric === 'mbPerCpuSecond' ? 'MB per CPU-s' : row.title.includes('churn') ? 'conns per CPU-s' : 'msgs per CPU-s';
+    // Ratios are per round against oxws; nativeIO / ws+bu = (oxws / ws+bu) / (oxws / nativeIO).
+    const nativeRatio = wb.ratioVsOxws / n.ratioVsOxws;
     lines.push(
       `| (${id}) ${row.title} | ${unit} | ${fmt(o.value)} | ${fmt(wb.value)} | ${fmt(w.value)} | ` +
-        `${wb.ratioVsOxws.toFixed(2)}x | ${w.ratioVsOxws.toFixed(2)}x | ${o.p50} / ${wb.p50} |`
+        `${wb.ratioVsOxws.toFixed(2)}x | ${w.ratioVsOxws.toFixed(2)}x | ${o.p50} / ${wb.p50} | ` +
+        `${nativeRatio.toFixed(2)}x (p50 ${n.p50}) |`
     );
   }
   console.log(lines.join('\n'));

@@ -74,21 +74,17 @@ class FrameReceiver {
    *     `(code, payload)` with the whole payload (websocket-driver checks it itself)
    */
   constructor(handler, options = {}) {
-    let bits = options.isServer ? 0 : OPT_CLIENT;
-    if (options.maskingOptional) bits |= OPT_MASKING_OPTIONAL;
-    if (options.skipUTF8Validation) bits |= OPT_SKIP_UTF8;
-    if (options.compression) bits |= OPT_RSV1;
-    if (options.rawClose) bits |= OPT_RAW_CLOSE;
+    const config = decoderConfig(options);
     // Where the reason starts in a held close payload (raw: the whole payload).
     this._reasonStart = options.rawClose ? 0 : 2;
 
     this._events = new Int32Array(4 + 4 * EVENTS_PER_CALL);
     this._native = new native.Receiver(
       this._events,
-      bits,
-      limit(options.maxPayload, DEFAULT_MAX_PAYLOAD),
-      limit(options.maxFragments, DEFAULT_MAX_FRAGMENTS),
-      limit(options.maxBufferedChunks, DEFAULT_MAX_BUFFERED_CHUNKS)
+      config.bits,
+      config.maxPayload,
+      config.maxFragments,
+      config.maxBufferedChunks
     );
     this._handler = handler;
     /** Events and input left undelivered when a handler threw (see `_dispatch`). */
@@ -240,6 +236,28 @@ class FrameReceiver {
 }
 
 /**
+ * The native decoder's configuration for FrameReceiver options (also what the `nativeIO`
+ * mode's connections are adopted with).
+ *
+ * @param {Object} options As for `FrameReceiver`
+ * @return {{bits: Number, maxPayload: Number, maxFragments: Number, maxBufferedChunks: Number}}
+ *     Option bits and limits (0 = none)
+ */
+function decoderConfig(options) {
+  let bits = options.isServer ? 0 : OPT_CLIENT;
+  if (options.maskingOptional) bits |= OPT_MASKING_OPTIONAL;
+  if (options.skipUTF8Validation) bits |= OPT_SKIP_UTF8;
+  if (options.compression) bits |= OPT_RSV1;
+  if (options.rawClose) bits |= OPT_RAW_CLOSE;
+  return {
+    bits,
+    maxPayload: limit(options.maxPayload, DEFAULT_MAX_PAYLOAD),
+    maxFragments: limit(options.maxFragments, DEFAULT_MAX_FRAGMENTS),
+    maxBufferedChunks: limit(options.maxBufferedChunks, DEFAULT_MAX_BUFFERED_CHUNKS)
+  };
+}
+
+/**
  * Normalises a limit option like ws (`| 0` coercion; undefined = default).
  *
  * @param {*} value The option value
@@ -253,4 +271,4 @@ function limit(value, fallback) {
   return n > 0 ? Math.floor(n) : 0;
 }
 
-module.exports = { FrameReceiver, createError };
+module.exports = { FrameReceiver, createError, decoderConfig };

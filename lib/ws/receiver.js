@@ -8,9 +8,16 @@
 
 const { Writable } = require('stream');
 
-const { FrameReceiver } = require('../core/receiver');
+const { FrameReceiver, createError } = require('../core/receiver');
 const { BINARY_TYPES, EMPTY_BUFFER, kWebSocket } = require('../constants');
 const { toArrayBuffer } = require('./buffer-util');
+
+/** Event kinds of the `nativeIO` I/O thread (`src/nio/mod.rs`). */
+const NATIVE_TEXT = 6;
+const NATIVE_BINARY = 7;
+const NATIVE_PING = 8;
+const NATIVE_PONG = 9;
+const NATIVE_CLOSE = 10;
 
 /** Deferred event kinds (used when `allowSynchronousEvents` is false). */
 const EV_MESSAGE = 0;
@@ -90,6 +97,8 @@ class Receiver extends Writable {
    * @param {Number} [options.maxPayload=0] Largest message in bytes
    * @param {Boolean} [options.skipUTF8Validation=false] Skip UTF-8 validation of text and
    *     close reasons
+   * @param {Boolean} [options.decodedElsewhere=false] oxws `nativeIO`: frames are decoded by
+   *     the I/O thread and arrive through `_nativeFrame()` / `_nativeError()`, not `write()`
    */
   constructor(options = {}) {
     super();
@@ -109,7 +118,11 @@ class Receiver extends Writable {
     this._error = null;
     this._queue = null;
     this._pendingCb = null;
-    this._core = new FrameReceiver(new Dispatch(this), {
+    this._dispatch = new Dispatch(this);
+    this._core = null;
+    if (options.decodedElsewhere) return;
+
+    this._core = new FrameReceiver(this._dispatch, {
       isServer: this._isServer,
       skipUTF8Validation: this._skipUTF8Validation,
       maxPayload: this._maxPayload,
@@ -150,6 +163,56 @@ class Receiver extends Writable {
     }
 
     cb();
+  }
+
+  /**
+   * One event decoded by the `nativeIO` I/O thread.
+   *
+   * @param {Number} kind `MESSAGE_TEXT`, `MESSAGE_BINARY`, `PING`, `PONG` or `CLOSE`
+   *     (`lib/nio`)
+   * @param {Buffer} data The payload (for a close: 2 bytes of code, then the reason)
+   * @private
+   */
+  _nativeFrame(kind, data) {
+    if (this._concluded) return;
+    const websocket = this[kWebSocket];
+    if (websocket) websocket._heartbeatSeen = true;
+    const dispatch = this._dispatch;
+    switch (kind) {
+      case NATIVE_TEXT:
+        dispatch.onMessage(data, false);
+        break;
+      case NATIVE_BINARY:
+        dispatch.onMessage(data, true);
+        break;
+      case NATIVE_PING:
+        dispatch.onPing(data);
+        break;
+      case NATIVE_PONG:
+        dispatch.onPong(data);
+        break;
+      case NATIVE_CLOSE:
+        dispatch.onClose(data.readUInt16BE(0), data.subarray(2));
+        break;
+    }
+  }
+
+  /**
+   * The protocol error that ended a `nativeIO` stream: emitted as `'error'` (after any
+   * queued events), as a failed `write()` would.
+   *
+   * @param {Number} index The error index
+   * @param {Number} detail Its detail
+   * @private
+   */
+  _nativeError(index, detail) {
+    if (this._concluded) return;
+    this._dispatch.onError(createError(index, detail));
+    if (this._queue === null && this._error !== null) {
+      const err = this._error;
+      this._error = null;
+      this.destroy(err);
+    }
   }
 
   /**
@@ -225,7 +288,14 @@ function drainQueue(receiver) {
   receiver._queue = null;
   const cb = receiver._pendingCb;
   receiver._pendingCb = null;
-  if (receiver._error !== null) {
+  if (cb === null) {
+    // nativeIO: no write() is pending; an error ends the stream here.
+    if (receiver._error !== null) {
+      const err = receiver._error;
+      receiver._error = null;
+      receiver.destroy(err);
+    }
+  } else if (receiver._error !== null) {
     const err = receiver._error;
     receiver._error = null;
     cb(err);

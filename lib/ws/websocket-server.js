@@ -15,7 +15,8 @@ const backpressure = require('./backpressure');
 const PerMessageDeflate = require('./permessage-deflate');
 const subprotocol = require('./subprotocol');
 const WebSocket = require('./websocket');
-const { CLOSE_TIMEOUT, kWebSocket } = require('../constants');
+const { CLOSE_TIMEOUT, EMPTY_BUFFER, kWebSocket } = require('../constants');
+const { decoderConfig } = require('../core/receiver');
 
 /**
  * Whether a `Sec-WebSocket-Key` is base64 of 16 bytes (22 base64 characters then `==`), checked
@@ -47,6 +48,13 @@ const CLOSED = 2;
  * socket and a parser until this drops it (Node's own default is 60 s for the headers).
  */
 const HANDSHAKE_TIMEOUT = 10000;
+
+/** `lib/nio`, loaded on first use (only servers with `nativeIO` need it). */
+let nioModule = null;
+function nio() {
+  if (nioModule === null) nioModule = require('../nio');
+  return nioModule;
+}
 
 /**
  * The `http.createServer` options that enforce `handshakeTimeout`.
@@ -88,6 +96,9 @@ class WebSocketServer extends EventEmitter {
    * @param {Number} [options.maxFragments=16384] Most fragments in one message
    * @param {Number} [options.maxPayload=104857600] Largest message in bytes
    * @param {Number} [options.maxPendingAutoPongs=60] Most unwritten automatic pongs
+   * @param {Boolean} [options.nativeIO=false] oxws: after the handshake, plain-TCP
+   *     connections are read and written by the addon's I/O thread (see README "nativeIO");
+   *     `ws._socket` is then a `NativeSocket`. TLS connections stay on Node sockets.
    * @param {Boolean} [options.noServer=false] No HTTP server: call `handleUpgrade()`
    * @param {String} [options.path] Only accept this path
    * @param {(Boolean|Object)} [options.perMessageDeflate=false] permessage-deflate
@@ -114,6 +125,7 @@ class WebSocketServer extends EventEmitter {
       clientTracking: true,
       closeTimeout: CLOSE_TIMEOUT,
       handshakeTimeout: HANDSHAKE_TIMEOUT,
+      nativeIO: false,
       verifyClient: null,
       noServer: false,
       backlog: null,
@@ -394,6 +406,30 @@ class WebSocketServer extends EventEmitter {
   }
 
   /**
+   * `nativeIO`: hands the connection to the I/O thread, which decodes its frames with this
+   * server's limits (and inflates them when permessage-deflate was accepted).
+   *
+   * @param {net.Socket} socket The upgraded socket
+   * @param {Buffer} head Bytes after the request
+   * @param {Object} extensions The accepted extensions
+   * @return {NativeSocket} The stand-in socket
+   * @private
+   */
+  _adoptNative(socket, head, extensions) {
+    const deflate = extensions[PerMessageDeflate.extensionName];
+    const config = decoderConfig({
+      isServer: true,
+      skipUTF8Validation: this.options.skipUTF8Validation,
+      compression: !!deflate,
+      maxPayload: this.options.maxPayload,
+      maxFragments: this.options.maxFragments,
+      maxBufferedChunks: this.options.maxBufferedChunks
+    });
+    const inflate = deflate && deflate.params ? deflate.inflateSettings() : null;
+    return nio().adopt(socket, head, { config, inflate });
+  }
+
+  /**
    * Writes the 101 response and creates the WebSocket.
    *
    * @param {Object} extensions The accepted extensions
@@ -447,6 +483,11 @@ class WebSocketServer extends EventEmitter {
     }
 
     this.emit('headers', headers, req);
+
+    if (this.options.nativeIO && nio().canAdopt(socket)) {
+      socket = this._adoptNative(socket, head, extensions);
+      head = EMPTY_BUFFER;
+    }
 
     socket.write(headers.concat('\r\n').join('\r\n'));
     socket.removeListener('error', socketOnError);

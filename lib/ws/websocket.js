@@ -212,8 +212,10 @@ class WebSocket extends EventEmitter {
       maxBufferedChunks: options.maxBufferedChunks,
       maxFragments: options.maxFragments,
       maxPayload: options.maxPayload,
-      skipUTF8Validation: options.skipUTF8Validation
+      skipUTF8Validation: options.skipUTF8Validation,
+      decodedElsewhere: socket._decodes === true
     });
+    if (socket._decodes === true) socket.setFrameSink(receiver);
 
     const sender = new Sender(socket, this._extensions, options.generateMask);
 

@@ -7,6 +7,7 @@ mod handshake;
 mod header_list;
 mod http;
 mod inflater;
+mod nio;
 mod raw;
 mod receiver;
 mod sender;

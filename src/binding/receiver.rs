@@ -95,6 +95,35 @@ impl EventSink for Slots<'_> {
   }
 }
 
+/// The decoder configuration for the option bits and limits the JS side passes (see
+/// [`Receiver::new`]; also used by the native I/O mode's connections).
+pub(crate) fn config_from_options(
+  options: u32,
+  max_payload: f64,
+  max_fragments: u32,
+  max_buffered_chunks: u32,
+) -> Config {
+  let masking = if options & OPT_MASKING_OPTIONAL != 0 {
+    Masking::Optional
+  } else if options & OPT_CLIENT != 0 {
+    Masking::Forbidden
+  } else {
+    Masking::Required
+  };
+  Config::server()
+    .with_masking(masking)
+    .with_max_payload(if max_payload > 0.0 {
+      max_payload as u64
+    } else {
+      0
+    })
+    .with_max_fragments(max_fragments)
+    .with_max_buffered_chunks(max_buffered_chunks)
+    .with_skip_utf8_validation(options & OPT_SKIP_UTF8 != 0)
+    .with_allowed_rsv(if options & OPT_RSV1 != 0 { RSV1 } else { 0 })
+    .with_raw_close(options & OPT_RAW_CLOSE != 0)
+}
+
 /// Approximate native bytes of an allocated inflate context (32 KiB window + state).
 const INFLATE_STATE_BYTES: i64 = 48 * 1024;
 /// Changes smaller than this are not reported to V8 (each report is a call into V8).
@@ -163,25 +192,7 @@ impl Receiver {
         "The event array is too small",
       ));
     }
-    let masking = if options & OPT_MASKING_OPTIONAL != 0 {
-      Masking::Optional
-    } else if options & OPT_CLIENT != 0 {
-      Masking::Forbidden
-    } else {
-      Masking::Required
-    };
-    let config = Config::server()
-      .with_masking(masking)
-      .with_max_payload(if max_payload > 0.0 {
-        max_payload as u64
-      } else {
-        0
-      })
-      .with_max_fragments(max_fragments)
-      .with_max_buffered_chunks(max_buffered_chunks)
-      .with_skip_utf8_validation(options & OPT_SKIP_UTF8 != 0)
-      .with_allowed_rsv(if options & OPT_RSV1 != 0 { RSV1 } else { 0 })
-      .with_raw_close(options & OPT_RAW_CLOSE != 0);
+    let config = config_from_options(options, max_payload, max_fragments, max_buffered_chunks);
     Ok(Receiver {
       decoder: Decoder::new(config),
       events,

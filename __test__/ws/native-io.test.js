@@ -1,0 +1,320 @@
+'use strict';
+
+/**
+ * `nativeIO: true` on a WebSocketServer: after the handshake, plain-TCP connections are read,
+ * decoded and written by the addon's I/O thread. Everything a ws user sees must stay the
+ * same: messages of every size and type, close paths, protocol errors with ws's codes,
+ * limits, permessage-deflate, pause/resume, send callbacks and bufferedAmount, the socket's
+ * addresses; TLS stays on Node sockets. The peers are the real ws@8.23.0 client and raw TCP.
+ */
+
+const assert = require('assert');
+const fs = require('fs');
+const https = require('https');
+const net = require('net');
+const path = require('path');
+const { spawn } = require('child_process');
+const { describe, it } = require('node:test');
+const { once } = require('events');
+
+const RealWS = require('ws');
+const WebSocket = require('../..');
+const { WebSocketServer } = WebSocket;
+
+/** A nativeIO echo server on a free port. */
+async function echoServer(options = {}) {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, nativeIO: true, ...options });
+  wss.on('connection', (ws) => {
+    ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+    ws.on('error', () => {});
+  });
+  await once(wss, 'listening');
+  return wss;
+}
+
+const url = (wss) => `ws://127.0.0.1:${wss.address().port}`;
+
+/** Resolves to the server-side WebSocket of the next connection. */
+const nextConnection = (wss) => once(wss, 'connection').then(([ws]) => ws);
+
+/** A masked client frame. */
+function clientFrame(opcode, payload, fin = true) {
+  const mask = Buffer.from([1, 2, 3, 4]);
+  const masked = Buffer.from(payload);
+  for (let i = 0; i < masked.length; i++) masked[i] ^= mask[i & 3];
+  const len = masked.length;
+  const header =
+    len < 126
+      ? Buffer.from([(fin ? 0x80 : 0) | opcode, 0x80 | len])
+      : Buffer.from([(fin ? 0x80 : 0) | opcode, 0x80 | 126, len >> 8, len & 0xff]);
+  return Buffer.concat([header, mask, masked]);
+}
+
+const UPGRADE =
+  'GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+  'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n';
+
+describe('nativeIO', () => {
+  it('echoes every size and type to the real ws client, in order', async () => {
+    const wss = await echoServer();
+    const ws = new RealWS(url(wss));
+    await once(ws, 'open');
+    const sizes = [0, 1, 125, 126, 65535, 65536, 1 << 20, 16 << 20];
+    const sent = [];
+    for (const size of sizes) {
+      sent.push([Buffer.alloc(size, size % 251), true]);
+      sent.push(['é'.repeat(Math.floor(size / 2)), false]);
+    }
+    const got = [];
+    const done = new Promise((resolve) =>
+      ws.on('message', (data, isBinary) => {
+        got.push([data, isBinary]);
+        if (got.length === sent.length) resolve();
+      })
+    );
+    for (const [data, binary] of sent) ws.send(data, { binary });
+    await done;
+    for (let i = 0; i < sent.length; i++) {
+      assert.strictEqual(got[i][1], sent[i][1], `message ${i} type`);
+      assert.ok(Buffer.from(sent[i][0]).equals(got[i][0]), `message ${i} content`);
+    }
+    ws.close(4001, 'bye');
+    const [code, reason] = await once(ws, 'close');
+    assert.strictEqual(code, 4001);
+    assert.strictEqual(String(reason), 'bye');
+    wss.close();
+  });
+
+  it('gives ws._socket a stand-in with the addresses, and keeps req.socket readable', async () => {
+    const wss = await echoServer();
+    const serverSide = once(wss, 'connection');
+    const ws = new RealWS(url(wss));
+    await once(ws, 'open');
+    const [sws, req] = await serverSide;
+    const socket = sws._socket;
+    assert.strictEqual(socket.constructor.name, 'NativeSocket');
+    assert.strictEqual(socket.remoteAddress, '127.0.0.1');
+    assert.strictEqual(socket.remotePort, ws._socket.localPort);
+    assert.strictEqual(socket.localAddress, '127.0.0.1');
+    assert.strictEqual(socket.localPort, wss.address().port);
+    assert.strictEqual(socket.setNoDelay(true), socket);
+    assert.strictEqual(req.socket.remoteAddress, '127.0.0.1');
+    ws.close();
+    await once(ws, 'close');
+    wss.close();
+  });
+
+  it('fragments, pings and pongs, and a close from the server', async () => {
+    const wss = await echoServer();
+    const serverSide = nextConnection(wss);
+    const ws = new RealWS(url(wss));
+    await once(ws, 'open');
+    const sws = await serverSide;
+
+    const pinged = once(sws, 'ping');
+    const ponged = once(ws, 'pong');
+    ws.ping('are you there');
+    assert.strictEqual(String((await pinged)[0]), 'are you there');
+    assert.strictEqual(String((await ponged)[0]), 'are you there'); // auto-pong
+
+    const echoed = once(ws, 'message');
+    ws.send('frag', { fin: false });
+    ws.send('men', { fin: false });
+    ws.send('ted', { fin: true });
+    assert.strictEqual(String((await echoed)[0]), 'fragmented');
+
+    const serverClosed = once(sws, 'close');
+    sws.close(1001, 'going away');
+    const [code, reason] = await once(ws, 'close');
+    assert.strictEqual(code, 1001);
+    assert.strictEqual(String(reason), 'going away');
+    const [scode] = await serverClosed;
+    assert.strictEqual(scode, 1001);
+    wss.close();
+  });
+
+  it('fails a connection on an unmasked frame with ws error code and 1002', async () => {
+    const wss = await echoServer();
+    const serverSide = nextConnection(wss);
+    const socket = net.connect(wss.address().port, '127.0.0.1');
+    socket.write(UPGRADE);
+    const socketClosed = once(socket, 'close');
+    const sws = await serverSide;
+    const error = once(sws, 'error');
+    // Not events.once(): it would reject on the 'error' this test expects.
+    const closed = new Promise((resolve) => sws.on('close', (code) => resolve([code])));
+    let response = Buffer.alloc(0);
+    socket.on('data', (d) => (response = Buffer.concat([response, d])));
+    socket.write(Buffer.from([0x81, 0x02, 0x68, 0x69])); // unmasked "hi"
+    const [err] = await error;
+    assert.strictEqual(err.code, 'WS_ERR_EXPECTED_MASK');
+    const [code] = await closed;
+    assert.strictEqual(code, 1006);
+    await socketClosed;
+    const close = response.subarray(response.indexOf(Buffer.from([0x88])));
+    assert.strictEqual(close.readUInt16BE(2), 1002);
+    wss.close();
+  });
+
+  it('applies maxPayload (1009, WS_ERR_UNSUPPORTED_MESSAGE_LENGTH)', async () => {
+    const wss = await echoServer({ maxPayload: 1000 });
+    const serverSide = nextConnection(wss);
+    const ws = new RealWS(url(wss));
+    await once(ws, 'open');
+    const sws = await serverSide;
+    const error = once(sws, 'error');
+    ws.send(Buffer.alloc(1001));
+    const [err] = await error;
+    assert.strictEqual(err.code, 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH');
+    const [code] = await once(ws, 'close');
+    assert.strictEqual(code, 1009);
+    wss.close();
+  });
+
+  it('reads frames that arrive with the upgrade request (head)', async () => {
+    const wss = await echoServer();
+    const socket = net.connect(wss.address().port, '127.0.0.1');
+    const serverSide = nextConnection(wss);
+    socket.write(Buffer.concat([Buffer.from(UPGRADE), clientFrame(1, 'early')]));
+    const sws = await serverSide;
+    const [data] = await once(sws, 'message');
+    assert.strictEqual(String(data), 'early');
+    socket.destroy();
+    wss.close();
+  });
+
+  it('negotiates permessage-deflate and inflates on the I/O thread', async () => {
+    const wss = await echoServer({ perMessageDeflate: { threshold: 0 } });
+    const ws = new RealWS(url(wss), { perMessageDeflate: { threshold: 0 } });
+    await once(ws, 'open');
+    assert.match(ws.extensions, /permessage-deflate/);
+    const text = JSON.stringify({ items: Array.from({ length: 2000 }, (_, i) => ({ i })) });
+    for (let round = 0; round < 3; round++) {
+      ws.send(text);
+      const [data, isBinary] = await once(ws, 'message');
+      assert.strictEqual(isBinary, false);
+      assert.strictEqual(String(data), text);
+    }
+    ws.close();
+    await once(ws, 'close');
+    wss.close();
+  });
+
+  it('pause() holds messages until resume(), in order', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, nativeIO: true });
+    await once(wss, 'listening');
+    const serverSide = nextConnection(wss);
+    const ws = new RealWS(url(wss));
+    await once(ws, 'open');
+    const sws = await serverSide;
+    const got = [];
+    sws.on('message', (d) => got.push(String(d)));
+    sws.pause();
+    assert.strictEqual(sws.isPaused, true);
+    for (let i = 0; i < 50; i++) ws.send(`m${i}`);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepStrictEqual(got, []);
+    sws.resume();
+    const deadline = Date.now() + 5000;
+    while (got.length < 50 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.deepStrictEqual(got, Array.from({ length: 50 }, (_, i) => `m${i}`));
+    ws.close();
+    await once(ws, 'close');
+    wss.close();
+  });
+
+  it('send callbacks run once written, and bufferedAmount counts framing then drains', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, nativeIO: true });
+    await once(wss, 'listening');
+    const serverSide = nextConnection(wss);
+    const ws = new RealWS(url(wss));
+    await once(ws, 'open');
+    const sws = await serverSide;
+    let received = 0;
+    ws.on('message', (d) => (received += d.length));
+    const written = new Promise((resolve, reject) =>
+      sws.send(Buffer.alloc(4 << 20), (err) => (err ? reject(err) : resolve()))
+    );
+    assert.ok(sws.bufferedAmount >= 4 << 20, `bufferedAmount ${sws.bufferedAmount}`);
+    await written;
+    const deadline = Date.now() + 5000;
+    while (received < 4 << 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.strictEqual(received, 4 << 20);
+    assert.strictEqual(sws.bufferedAmount, 0);
+    ws.close();
+    await once(ws, 'close');
+    wss.close();
+  });
+
+  it('terminate() and a peer reset both end in close 1006', async () => {
+    const wss = await echoServer();
+    let serverSide = nextConnection(wss);
+    let ws = new RealWS(url(wss));
+    await once(ws, 'open');
+    let sws = await serverSide;
+    const clientClosed = once(ws, 'close');
+    let serverClosed = once(sws, 'close');
+    sws.terminate();
+    assert.strictEqual((await clientClosed)[0], 1006);
+    assert.strictEqual((await serverClosed)[0], 1006);
+
+    serverSide = nextConnection(wss);
+    ws = new RealWS(url(wss));
+    await once(ws, 'open');
+    sws = await serverSide;
+    serverClosed = once(sws, 'close');
+    ws.terminate();
+    assert.strictEqual((await serverClosed)[0], 1006);
+    wss.close();
+  });
+
+  it('a throwing message listener loses no later event', async () => {
+    // In a child process: the test runner treats any uncaught exception as a failure.
+    const script = `
+      const RealWS = require('ws');
+      const { WebSocketServer } = require(${JSON.stringify(path.join(__dirname, '..', '..'))});
+      const got = [];
+      const thrown = [];
+      process.on('uncaughtException', (err) => thrown.push(err.message));
+      const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, nativeIO: true }, () => {
+        const ws = new RealWS('ws://127.0.0.1:' + wss.address().port);
+        ws.on('open', () => { for (const m of ['a', 'boom', 'b', 'c']) ws.send(m); });
+      });
+      wss.on('connection', (sws) => sws.on('message', (d) => {
+        got.push(String(d));
+        if (String(d) === 'boom') throw new Error('listener failed');
+        if (got.length === 4) { console.log(JSON.stringify({ got, thrown })); process.exit(0); }
+      }));
+      setTimeout(() => process.exit(3), 10000);
+    `;
+    const child = spawn(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..', '..') });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const [code] = await once(child, 'exit');
+    assert.strictEqual(code, 0);
+    assert.deepStrictEqual(JSON.parse(out), { got: ['a', 'boom', 'b', 'c'], thrown: ['listener failed'] });
+  });
+
+  it('TLS connections stay on Node sockets', async () => {
+    const certs = path.join(__dirname, '..', 'helpers', 'certs');
+    const server = https.createServer({
+      cert: fs.readFileSync(path.join(certs, 'cert.pem')),
+      key: fs.readFileSync(path.join(certs, 'key.pem'))
+    });
+    const wss = new WebSocketServer({ server, nativeIO: true });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const serverSide = nextConnection(wss);
+    const ws = new RealWS(`wss://127.0.0.1:${server.address().port}`, { rejectUnauthorized: false });
+    await once(ws, 'open');
+    const sws = await serverSide;
+    assert.strictEqual(sws._socket.constructor.name, 'TLSSocket');
+    sws.on('message', (d) => sws.send(d));
+    ws.send('secure');
+    assert.strictEqual(String((await once(ws, 'message'))[0]), 'secure');
+    ws.close();
+    await once(ws, 'close');
+    wss.close();
+    server.close();
+  });
+});

@@ -1,0 +1,170 @@
+'use strict';
+
+/**
+ * `nativeIO` mode: hands an upgraded plain-TCP connection to the addon's I/O thread
+ * (`src/nio`, tokio) and routes the thread's event batches to the `NativeSocket`s that stand
+ * in for the Node sockets. One call from the I/O thread per batch, whatever the number of
+ * connections and reads in it.
+ */
+
+const net = require('net');
+
+const native = require('../native');
+const { NativeSocket } = require('./socket');
+
+/** Event kinds (see `src/nio/mod.rs`). */
+const DATA = 0;
+const WRITTEN = 1;
+const END = 2;
+const FINISHED = 3;
+const ERROR = 4;
+const CLOSED = 5;
+const TEXT = 6;
+const BINARY = 7;
+const PING = 8;
+const PONG = 9;
+const CLOSE = 10;
+const PROTOCOL_ERROR = 11;
+
+/** Open native sockets by connection id. */
+const sockets = new Map();
+let started = false;
+/** Events of a batch not yet dispatched because a listener threw: `[data, events, index]`. */
+let backlog = null;
+
+/**
+ * Called by the I/O thread (through a threadsafe function) when events wait.
+ *
+ * @private
+ */
+function onEvents() {
+  if (backlog === null) {
+    const batch = native.nioTake();
+    backlog = [batch.data, batch.events, 0];
+  }
+  dispatch();
+}
+
+/**
+ * Dispatches the backlog. If a listener throws, the rest is dispatched on the next tick and
+ * the error propagates (as it would from a socket's `'data'` listener), so no event is lost.
+ *
+ * @private
+ */
+function dispatch() {
+  const [data, events] = backlog;
+  let i = backlog[2];
+  try {
+    for (; i < events.length; i += 4) {
+      const id = events[i + 1];
+      const socket = sockets.get(id);
+      if (socket === undefined) continue;
+      switch (events[i]) {
+        case DATA:
+          socket._onData(data.subarray(events[i + 2], events[i + 2] + events[i + 3]));
+          break;
+        case WRITTEN:
+          socket._onWritten(events[i + 3]);
+          break;
+        case END:
+          socket._onEnd();
+          break;
+        case FINISHED:
+          socket._onFinished();
+          break;
+        case ERROR:
+          socket._onError(events[i + 2]);
+          break;
+        case CLOSED:
+          sockets.delete(id);
+          socket._onClosed();
+          break;
+        case TEXT:
+        case BINARY:
+        case PING:
+        case PONG:
+        case CLOSE:
+          socket._onFrame(events[i], data.subarray(events[i + 2], events[i + 2] + events[i + 3]));
+          break;
+        case PROTOCOL_ERROR:
+          socket._onProtocolError(events[i + 2], events[i + 3]);
+          break;
+      }
+    }
+  } catch (err) {
+    backlog[2] = i + 4;
+    process.nextTick(dispatch);
+    throw err;
+  }
+  backlog = null;
+}
+
+/**
+ * Whether `socket` can be handed over: a plain TCP `net.Socket` with an open descriptor
+ * (TLS connections stay on Node sockets).
+ *
+ * @param {Duplex} socket The upgraded socket
+ * @return {Boolean} Whether nativeIO can take it
+ */
+function canAdopt(socket) {
+  return (
+    socket instanceof net.Socket &&
+    !socket.encrypted &&
+    socket._handle != null &&
+    typeof socket._handle.fd === 'number' &&
+    socket._handle.fd >= 0 &&
+    socket.writableLength === 0
+  );
+}
+
+/**
+ * Hands a connection to the I/O thread and releases the Node socket without ending the
+ * connection (the descriptor is duplicated first, so closing Node's does not close it).
+ *
+ * @param {net.Socket} socket An upgraded socket that `canAdopt()` accepts
+ * @param {Buffer} head Bytes already read after the request
+ * @param {Object} [decode] Decode WebSocket frames on the I/O thread (else raw `'data'`)
+ * @param {Object} decode.config `decoderConfig()` of `lib/core/receiver`
+ * @param {Object} [decode.inflate] `{ windowBits, noContextTakeover }` for permessage-deflate
+ * @return {NativeSocket} The stand-in (every byte Node had read goes to the I/O thread first)
+ */
+function adopt(socket, head, decode) {
+  if (!started) {
+    native.nioStart(onEvents);
+    started = true;
+  }
+  // Everything Node already read (this tick: nothing more can arrive before destroy()).
+  const chunks = head.length ? [head] : [];
+  for (let chunk; (chunk = socket.read()) !== null; ) chunks.push(chunk);
+  const info = {
+    remoteAddress: socket.remoteAddress,
+    remotePort: socket.remotePort,
+    remoteFamily: socket.remoteFamily,
+    localAddress: socket.localAddress,
+    localPort: socket.localPort
+  };
+  socket.setNoDelay(true);
+  const config = decode ? decode.config : null;
+  const inflate = decode && decode.inflate;
+  const id = native.nioAdopt(
+    socket._handle.fd,
+    chunks.length === 1 ? chunks[0] : Buffer.concat(chunks),
+    config ? config.bits : -1,
+    config ? config.maxPayload : 0,
+    config ? config.maxFragments : 0,
+    config ? config.maxBufferedChunks : 0,
+    inflate ? inflate.windowBits : 0,
+    inflate ? inflate.noContextTakeover : false
+  );
+  socket.destroy();
+  const stand = new NativeSocket(id, info, !!decode);
+  sockets.set(id, stand);
+  return stand;
+}
+
+/** @return {Number} Open native connections */
+function count() {
+  return sockets.size;
+}
+
+module.exports = { adopt, canAdopt, count, NativeSocket };

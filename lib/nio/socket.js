@@ -1,0 +1,486 @@
+'use strict';
+
+/**
+ * `NativeSocket`: the stand-in for `net.Socket` that a WebSocket gets in `nativeIO` mode (its
+ * `ws._socket`). The connection itself is read and written by the addon's I/O thread
+ * (`src/nio`); this object keeps the subset of the `net.Socket` interface that the ws API
+ * uses and that applications read: `remoteAddress`, `remotePort`, `remoteFamily`,
+ * `localAddress`, `localPort`, `address()`, `setNoDelay()`, `setKeepAlive()`,
+ * `setTimeout()`, `write()` / `cork()` / `uncork()` / `end()` / `destroy()`,
+ * `pause()` / `resume()`, `bufferSize` / `writableLength`, and the events `data`, `end`,
+ * `drain`, `finish`, `error`, `close`, `timeout`.
+ *
+ * When the I/O thread decodes frames (the ws API's connections), it never emits `'data'`:
+ * decoded messages, control frames and protocol errors go to the receiver given to
+ * `setFrameSink()`, held like data while paused.
+ *
+ * Writes are collected per tick and handed to the I/O thread in one call per socket (the
+ * thread writes them with one vectored write); a write's callback runs once the I/O thread
+ * reports its bytes written to the kernel, so `bufferedAmount` stays exact.
+ */
+
+const EventEmitter = require('events');
+const os = require('os');
+
+const native = require('../native');
+
+/** Read event kinds held while paused (`src/nio/mod.rs`; frames keep their own kinds). */
+const DATA = 0;
+const PROTOCOL_ERROR = 11;
+
+/** Bytes queued above which `write()` returns false (and `'drain'` follows), as net.Socket. */
+const HIGH_WATER_MARK = 16 * 1024;
+
+/** Sockets with writes to hand over at the end of this tick. */
+let dirty = [];
+
+/**
+ * Hands every socket's writes of this tick to the I/O thread in one native call: the bytes
+ * of all sockets concatenated, and `[id, length, …]` to split them.
+ */
+function flushAll() {
+  const sockets = dirty;
+  dirty = [];
+  let total = 0;
+  let count = 0;
+  for (const socket of sockets) {
+    socket._scheduled = false;
+    if (socket.destroyed || socket._chunks.length === 0) continue;
+    for (const chunk of socket._chunks) total += chunk.length;
+    count++;
+  }
+  if (count === 0) return;
+  const parts = new Uint32Array(2 * count);
+  const data = Buffer.allocUnsafe(total);
+  let offset = 0;
+  let p = 0;
+  for (const socket of sockets) {
+    if (socket.destroyed || socket._chunks.length === 0) continue;
+    const start = offset;
+    for (const chunk of socket._chunks) {
+      data.set(chunk, offset);
+      offset += chunk.length;
+    }
+    socket._chunks = [];
+    parts[p++] = socket._id;
+    parts[p++] = offset - start;
+  }
+  native.nioWriteBatch(parts, data);
+}
+
+/**
+ * Marks a socket as having writes to hand over.
+ *
+ * @param {NativeSocket} socket The socket
+ * @private
+ */
+function scheduleFlush(socket) {
+  if (socket._scheduled) return;
+  socket._scheduled = true;
+  if (dirty.push(socket) === 1) process.nextTick(flushAll);
+}
+
+/**
+ * The `Error` for an errno reported by the I/O thread, shaped as Node's socket errors.
+ *
+ * @param {Number} errno The OS error number (0 if unknown)
+ * @return {Error} The error
+ * @private
+ */
+function socketError(errno) {
+  const entry = Object.entries(os.constants.errno).find(([, n]) => n === errno);
+  const code = entry ? entry[0] : 'EIO';
+  const err = new Error(`${errno ? 'read/write' : 'socket'} ${code}`);
+  err.code = code;
+  err.errno = -errno;
+  err.syscall = 'read/write';
+  return err;
+}
+
+class NativeSocket extends EventEmitter {
+  /**
+   * @param {Number} id The connection id in the I/O thread
+   * @param {Object} info Addresses read from the Node socket before it was released
+   * @param {Boolean} decodes The I/O thread decodes WebSocket frames (see `setFrameSink()`)
+   */
+  constructor(id, info, decodes) {
+    super();
+    this._id = id;
+    this._decodes = decodes;
+    this._frameSink = null;
+    this.remoteAddress = info.remoteAddress;
+    this.remotePort = info.remotePort;
+    this.remoteFamily = info.remoteFamily;
+    this.localAddress = info.localAddress;
+    this.localPort = info.localPort;
+    this.readable = true;
+    this.writable = true;
+    this.destroyed = false;
+
+    this._chunks = []; // written this tick, not yet handed over
+    this._scheduled = false;
+    this._corked = 0;
+    this._queued = 0; // bytes ever written
+    this._written = 0; // bytes the kernel took
+    this._callbacks = []; // [end offset, cb] pairs, in order
+    this._needDrain = false;
+    this._paused = false;
+    this._buffered = []; // [kind, data | a, b] records that arrived while paused
+    this._endPending = false;
+    this._timeout = 0;
+    this._timer = null;
+    this._writableState = new WritableState(this);
+    this._readableState = new ReadableState(this);
+  }
+
+  /** Bytes written but not yet taken by the kernel. */
+  get writableLength() {
+    return this._queued - this._written;
+  }
+
+  /** Same as `writableLength` (net.Socket's older name). */
+  get bufferSize() {
+    return this.writableLength;
+  }
+
+  /**
+   * Queues bytes.
+   *
+   * @param {(Buffer|Uint8Array|String)} chunk The bytes
+   * @param {(String|Function)} [encoding] Encoding of a string chunk, or the callback
+   * @param {Function} [cb] Called once the bytes are written (with an error if they never are)
+   * @return {Boolean} False once more than 16 KiB is queued (`'drain'` follows)
+   */
+  write(chunk, encoding, cb) {
+    if (typeof encoding === 'function') {
+      cb = encoding;
+      encoding = undefined;
+    }
+    if (!this.writable) {
+      const err = new Error(this.destroyed ? 'Cannot call write after a stream was destroyed' : 'write after end');
+      err.code = this.destroyed ? 'ERR_STREAM_DESTROYED' : 'ERR_STREAM_WRITE_AFTER_END';
+      if (cb) process.nextTick(cb, err);
+      return false;
+    }
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
+    if (buf.length === 0) {
+      if (cb) process.nextTick(cb);
+      return this.writableLength < HIGH_WATER_MARK;
+    }
+    this._chunks.push(buf);
+    this._queued += buf.length;
+    if (cb) this._callbacks.push(this._queued, cb);
+    if (this._corked === 0) scheduleFlush(this);
+    this._touch();
+    if (this.writableLength < HIGH_WATER_MARK) return true;
+    this._needDrain = true;
+    return false;
+  }
+
+  /** Holds writes until `uncork()` (they are handed over per tick anyway). */
+  cork() {
+    this._corked++;
+  }
+
+  /** Releases `cork()`. */
+  uncork() {
+    if (this._corked > 0 && --this._corked === 0 && this._chunks.length) scheduleFlush(this);
+  }
+
+  /** Hands this tick's writes to the I/O thread in one call. @private */
+  _flush() {
+    this._scheduled = false;
+    const chunks = this._chunks;
+    if (chunks.length === 0 || this.destroyed) return;
+    this._chunks = [];
+    native.nioWrite(this._id, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+  }
+
+  /**
+   * Finishes sending: queued bytes are written, then the sending side is shut down
+   * (`'finish'`).
+   *
+   * @param {Function} [cb] A `'finish'` listener
+   * @return {NativeSocket} this
+   */
+  end(cb) {
+    if (typeof cb === 'function') this.once('finish', cb);
+    if (!this.writable) return this;
+    this.writable = false;
+    this._writableState.ended = true;
+    this._corked = 0;
+    this._flush();
+    native.nioEnd(this._id);
+    return this;
+  }
+
+  /**
+   * Closes the connection now (`'close'` follows).
+   *
+   * @param {Error} [err] Emitted as `'error'` first
+   * @return {NativeSocket} this
+   */
+  destroy(err) {
+    if (this.destroyed) return this;
+    this.destroyed = true;
+    this.readable = false;
+    this.writable = false;
+    this._clearTimer();
+    native.nioDestroy(this._id);
+    if (err) process.nextTick(() => this.emit('error', err));
+    return this;
+  }
+
+  /** Stops reading (chunks already on their way are held until `resume()`). */
+  pause() {
+    if (this._paused) return this;
+    this._paused = true;
+    if (!this.destroyed) native.nioPause(this._id, true);
+    return this;
+  }
+
+  /** Restarts reading. */
+  resume() {
+    if (!this._paused) return this;
+    this._paused = false;
+    if (!this.destroyed) native.nioPause(this._id, false);
+    if (this._buffered.length || this._endPending) process.nextTick(releaseBuffered, this);
+    return this;
+  }
+
+  /** @return {Boolean} Whether reading is paused */
+  isPaused() {
+    return this._paused;
+  }
+
+  /**
+   * Puts bytes back in front of what is read next (delivered on the next tick).
+   *
+   * @param {Buffer} chunk The bytes
+   */
+  unshift(chunk) {
+    if (chunk.length === 0) return;
+    this._buffered.unshift([DATA, chunk, 0]);
+    if (!this._paused) process.nextTick(releaseBuffered, this);
+  }
+
+  /**
+   * Reads what was held while paused (used when the socket closes while paused).
+   *
+   * @return {(Buffer|null)} The bytes, or null
+   */
+  read() {
+    const raw = this._buffered.filter((record) => record[0] === DATA);
+    if (raw.length === 0) return null;
+    this._buffered = this._buffered.filter((record) => record[0] !== DATA);
+    return Buffer.concat(raw.map((record) => record[1]));
+  }
+
+  /**
+   * Where decoded frames go (`_nativeFrame(kind, data)` / `_nativeError(index, detail)`):
+   * the WebSocket's receiver.
+   *
+   * @param {Object} sink The receiver
+   */
+  setFrameSink(sink) {
+    this._frameSink = sink;
+  }
+
+  /**
+   * `'timeout'` after `ms` without reads or writes (0 turns it off), as net.Socket.
+   *
+   * @param {Number} ms Milliseconds
+   * @param {Function} [cb] A `'timeout'` listener
+   * @return {NativeSocket} this
+   */
+  setTimeout(ms, cb) {
+    this._timeout = ms > 0 ? ms : 0;
+    if (cb) this.once('timeout', cb);
+    this._touch();
+    return this;
+  }
+
+  /** TCP_NODELAY is set on the connection before it is handed over; kept for the interface. */
+  setNoDelay() {
+    return this;
+  }
+
+  /** Keep-alive stays as the Node socket had it; kept for the interface. */
+  setKeepAlive() {
+    return this;
+  }
+
+  /** @return {Object} `{ address, family, port }` of the local end */
+  address() {
+    return { address: this.localAddress, family: this.remoteFamily, port: this.localPort };
+  }
+
+  /** Kept for the interface: a connection keeps the process alive while it is open. */
+  ref() {
+    return this;
+  }
+
+  /** Kept for the interface. */
+  unref() {
+    return this;
+  }
+
+  /** Restarts the inactivity timer. @private */
+  _touch() {
+    if (this._timeout === 0) {
+      this._clearTimer();
+      return;
+    }
+    if (this._timer) this._timer.refresh();
+    else this._timer = setTimeout(() => this.emit('timeout'), this._timeout).unref();
+  }
+
+  /** @private */
+  _clearTimer() {
+    if (this._timer) clearTimeout(this._timer);
+    this._timer = null;
+  }
+
+  /** Bytes read (raw mode). @private */
+  _onData(chunk) {
+    this._deliver(DATA, chunk, 0);
+  }
+
+  /** A decoded frame event. @private */
+  _onFrame(kind, data) {
+    this._deliver(kind, data, 0);
+  }
+
+  /** The protocol error that ended the stream. @private */
+  _onProtocolError(index, detail) {
+    this._deliver(PROTOCOL_ERROR, index, detail);
+  }
+
+  /** Delivers a read event now, or holds it while paused. @private */
+  _deliver(kind, a, b) {
+    if (this._paused || this._buffered.length) {
+      this._buffered.push([kind, a, b]);
+      return;
+    }
+    emitRead(this, kind, a, b);
+  }
+
+  /** The kernel took `n` more bytes. @private */
+  _onWritten(n) {
+    this._written += n;
+    const callbacks = this._callbacks;
+    let i = 0;
+    while (i < callbacks.length && callbacks[i] <= this._written) i += 2;
+    if (i > 0) {
+      const done = callbacks.splice(0, i);
+      for (let j = 1; j < done.length; j += 2) done[j]();
+    }
+    if (this._needDrain && this.writableLength === 0) {
+      this._needDrain = false;
+      this.emit('drain');
+    }
+  }
+
+  /** The peer sent FIN. @private */
+  _onEnd() {
+    if (this._paused || this._buffered.length) {
+      this._endPending = true;
+      return;
+    }
+    this._emitEnd();
+  }
+
+  /** @private */
+  _emitEnd() {
+    this._endPending = false;
+    this.readable = false;
+    this._readableState.endEmitted = true;
+    this.emit('end');
+    // allowHalfOpen is false, as on the sockets of an http.Server.
+    if (this.writable) this.end();
+  }
+
+  /** The sending side is shut down. @private */
+  _onFinished() {
+    this._writableState.finished = true;
+    this.emit('finish');
+  }
+
+  /** A socket error (the connection closes next). @private */
+  _onError(errno) {
+    this._error = socketError(errno);
+    if (!this.destroyed) this.emit('error', this._error);
+  }
+
+  /** The connection is closed. @private */
+  _onClosed() {
+    this.destroyed = true;
+    this.readable = false;
+    this.writable = false;
+    this._clearTimer();
+    const callbacks = this._callbacks;
+    this._callbacks = [];
+    if (callbacks.length) {
+      const err = new Error('Cannot call write after a stream was destroyed');
+      err.code = 'ERR_STREAM_DESTROYED';
+      for (let j = 1; j < callbacks.length; j += 2) callbacks[j](err);
+    }
+    this.emit('close', this._error !== undefined);
+  }
+}
+
+/**
+ * Emits what was held while paused, then a pending `'end'`.
+ *
+ * @param {NativeSocket} socket The socket
+ * @private
+ */
+function releaseBuffered(socket) {
+  while (!socket._paused && socket._buffered.length) {
+    const [kind, a, b] = socket._buffered.shift();
+    emitRead(socket, kind, a, b);
+  }
+  if (!socket._paused && socket._endPending) socket._emitEnd();
+}
+
+/**
+ * Emits raw bytes as `'data'`, or hands a decoded event to the frame sink.
+ *
+ * @private
+ */
+function emitRead(socket, kind, a, b) {
+  if (socket._timer) socket._touch();
+  if (kind === DATA) socket.emit('data', a);
+  else if (socket._frameSink === null) return;
+  else if (kind === PROTOCOL_ERROR) socket._frameSink._nativeError(a, b);
+  else socket._frameSink._nativeFrame(kind, a);
+}
+
+/** The parts of `socket._writableState` the ws API reads. */
+class WritableState {
+  constructor(socket) {
+    this._socket = socket;
+    this.ended = false;
+    this.finished = false;
+  }
+
+  get length() {
+    return this._socket.writableLength;
+  }
+}
+
+/** The parts of `socket._readableState` the ws API reads. */
+class ReadableState {
+  constructor(socket) {
+    this._socket = socket;
+    this.endEmitted = false;
+  }
+
+  get length() {
+    let n = 0;
+    for (const record of this._socket._buffered) if (record[0] === DATA) n += record[1].length;
+    return n;
+  }
+}
+
+module.exports = { NativeSocket };

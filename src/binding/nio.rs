@@ -1,0 +1,169 @@
+//! Native socket I/O for JS (`lib/nio/`): converts arguments and calls `crate::nio`. The
+//! runtime is started once per thread that loads the addon (the main JS thread, or a worker).
+
+use super::receiver::config_from_options;
+use crate::nio::Io;
+use crate::proto::Decoder;
+use napi::bindgen_prelude::*;
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi_derive::napi;
+use std::cell::RefCell;
+use std::sync::{Arc, Mutex};
+
+/// The JS callback, told (with no arguments) that events are waiting: weak, so it keeps the
+/// process alive only while connections are open (see `keep_alive`).
+type Wake = ThreadsafeFunction<(), (), (), Status, false, true>;
+
+struct State {
+  io: Io,
+  /// Shared with the I/O thread, which calls it; locked only to call or to (un)reference.
+  wake: Arc<Mutex<Wake>>,
+  referenced: bool,
+}
+
+thread_local! {
+  static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
+}
+
+fn with_io<R>(f: impl FnOnce(&mut State) -> Result<R>) -> Result<R> {
+  STATE.with(|s| match s.borrow_mut().as_mut() {
+    Some(state) => f(state),
+    None => Err(Error::new(
+      Status::GenericFailure,
+      "nioStart() was not called",
+    )),
+  })
+}
+
+/// Keeps the event loop alive while connections are open, like the sockets they replace.
+#[allow(deprecated)] // napi-rs suggests clones instead; ref/unref is exactly what is needed here
+fn keep_alive(env: &Env, state: &mut State) -> Result<()> {
+  let wanted = !state.io.is_empty();
+  if wanted != state.referenced {
+    let mut wake = state.wake.lock().unwrap_or_else(|e| e.into_inner());
+    if wanted {
+      wake.refer(env)?;
+    } else {
+      wake.unref(env)?;
+    }
+    state.referenced = wanted;
+  }
+  Ok(())
+}
+
+/// Starts the I/O thread; `onEvents()` is called whenever events wait for `nioTake()`.
+/// Calling it again does nothing.
+#[napi]
+pub fn nio_start(on_events: Function<(), ()>) -> Result<()> {
+  if STATE.with(|s| s.borrow().is_some()) {
+    return Ok(());
+  }
+  let wake: Wake = on_events
+    .build_threadsafe_function::<()>()
+    .callee_handled::<false>()
+    .weak::<true>()
+    .build()?;
+  let wake = Arc::new(Mutex::new(wake));
+  let caller = Arc::clone(&wake);
+  let io = Io::new(move || {
+    let wake = caller.lock().unwrap_or_else(|e| e.into_inner());
+    wake.call((), ThreadsafeFunctionCallMode::NonBlocking);
+  })
+  .map_err(|e| Error::from_reason(format!("oxws: could not start the I/O thread: {e}")))?;
+  STATE.with(|s| {
+    *s.borrow_mut() = Some(State {
+      io,
+      wake,
+      referenced: false,
+    })
+  });
+  Ok(())
+}
+
+/// Takes over a connected TCP socket by file descriptor (duplicated: the caller then closes
+/// its handle). `head`: bytes already read from it. `options`: -1 to report raw reads, else
+/// the receiver's option bits (with `maxPayload`, `maxFragments`, `maxBufferedChunks` as for
+/// `Receiver`) to decode them; `inflateWindowBits` (0 = none) and `noContextTakeover` turn on
+/// permessage-deflate. Returns the connection id.
+#[napi]
+#[allow(clippy::too_many_arguments)]
+pub fn nio_adopt(
+  env: Env,
+  fd: i32,
+  head: &[u8],
+  options: i32,
+  max_payload: f64,
+  max_fragments: u32,
+  max_buffered_chunks: u32,
+  inflate_window_bits: u32,
+  no_context_takeover: bool,
+) -> Result<u32> {
+  let decoder = u32::try_from(options).ok().map(|options| {
+    let config = config_from_options(options, max_payload, max_fragments, max_buffered_chunks);
+    let mut decoder = Decoder::new(config);
+    if inflate_window_bits > 0 {
+      decoder.enable_inflate(inflate_window_bits.clamp(8, 15) as u8, no_context_takeover);
+    }
+    decoder
+  });
+  with_io(|state| {
+    let id = state
+      .io
+      .adopt(fd, head.to_vec(), decoder)
+      .map_err(|e| Error::from_reason(format!("oxws: nativeIO could not adopt the socket: {e}")))?;
+    keep_alive(&env, state)?;
+    Ok(id)
+  })
+}
+
+/// Queues bytes for a connection (copied). False when the connection is gone.
+#[napi]
+pub fn nio_write(id: u32, data: &[u8]) -> Result<bool> {
+  with_io(|state| Ok(state.io.write(id, data.to_vec())))
+}
+
+/// Queues bytes for several connections in one call: `parts` is `[id, length, …]`, the
+/// lengths splitting `data` in order. Returns how many parts were queued.
+#[napi]
+pub fn nio_write_batch(parts: &[u32], data: &[u8]) -> Result<u32> {
+  with_io(|state| Ok(state.io.write_batch(parts, data) as u32))
+}
+
+/// Shuts down the sending side once the queue is written.
+#[napi]
+pub fn nio_end(id: u32) -> Result<bool> {
+  with_io(|state| Ok(state.io.end(id)))
+}
+
+/// Stops (`true`) or restarts reading.
+#[napi]
+pub fn nio_pause(id: u32, paused: bool) -> Result<bool> {
+  with_io(|state| Ok(state.io.pause(id, paused)))
+}
+
+/// Closes a connection now.
+#[napi]
+pub fn nio_destroy(id: u32) -> Result<bool> {
+  with_io(|state| Ok(state.io.destroy(id)))
+}
+
+/// The events since the last call: `data` holds the bytes read, `events` is
+/// `[kind, id, a, b]` per event (kinds in `src/nio/mod.rs`).
+#[napi(object)]
+pub struct NioBatch {
+  pub data: Buffer,
+  pub events: Uint32Array,
+}
+
+/// Takes the waiting events.
+#[napi]
+pub fn nio_take(env: Env) -> Result<NioBatch> {
+  with_io(|state| {
+    let batch = state.io.take();
+    keep_alive(&env, state)?;
+    Ok(NioBatch {
+      data: batch.data.into(),
+      events: Uint32Array::new(batch.events),
+    })
+  })
+}

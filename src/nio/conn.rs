@@ -1,0 +1,295 @@
+//! One connection's task: reads what the socket has, writes its queue with vectored writes,
+//! obeys commands (write, end, pause, destroy), reports to the inbox.
+
+use super::{kind, Batch, Command, Shared};
+use crate::proto::{Decoder, Event, Payload};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::io::{self, IoSlice};
+use std::sync::Arc;
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+
+/// Read buffer size: 64 KiB, one per runtime thread (shared by every connection, so an idle
+/// connection holds no read buffer).
+const READ_BUFFER: usize = 64 * 1024;
+/// Bytes read from one connection per wake-up before the others get a turn: 256 KiB.
+const READ_BUDGET: usize = 256 * 1024;
+/// Most buffers in one vectored write: 64.
+const MAX_SLICES: usize = 64;
+
+thread_local! {
+  static READ: RefCell<Vec<u8>> = RefCell::new(vec![0; READ_BUFFER]);
+}
+
+/// State of one connection.
+struct Conn {
+  id: u32,
+  stream: TcpStream,
+  shared: Arc<Shared>,
+  queue: VecDeque<Vec<u8>>,
+  /// Bytes of `queue[0]` already written.
+  written_head: usize,
+  paused: bool,
+  reading: bool,
+  ending: bool,
+  finished: bool,
+  /// Decodes reads into WebSocket events (else they are reported raw).
+  decoder: Option<Decoder>,
+  /// A close frame or a protocol error ended the stream: later bytes are read and dropped.
+  concluded: bool,
+  /// Reused event list for the decoder.
+  events: Vec<Event>,
+  /// Events of the read being handled, handed to the inbox in one lock.
+  local: Batch,
+}
+
+/// What to do after a command.
+enum Next {
+  Continue,
+  Close,
+}
+
+impl Conn {
+  fn apply(&mut self, command: Command) -> Next {
+    match command {
+      Command::Write(data) => {
+        if !data.is_empty() && !self.ending {
+          self.queue.push_back(data);
+        }
+      }
+      Command::End => self.ending = true,
+      Command::Pause(paused) => self.paused = paused,
+      Command::Destroy => return Next::Close,
+    }
+    Next::Continue
+  }
+
+  /// Reads until the socket would block, the peer ends, or the budget is spent; reports
+  /// everything read in one batch.
+  fn read_some(&mut self) -> io::Result<()> {
+    let result = READ.with(|buf| {
+      let mut buf = buf.borrow_mut();
+      let mut total = 0;
+      while total < READ_BUDGET {
+        match self.stream.try_read(&mut buf) {
+          Ok(0) => {
+            self.reading = false;
+            self.local.push(kind::END, self.id, 0, 0);
+            return Ok(());
+          }
+          Ok(n) => {
+            self.decode(&mut buf[..n]);
+            total += n;
+          }
+          Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+          Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+          Err(e) => return Err(e),
+        }
+      }
+      Ok(())
+    });
+    self.shared.report_batch(&mut self.local);
+    result
+  }
+
+  /// Reports what was read: raw, or decoded (the decoder unmasks `chunk` in place).
+  fn received(&mut self, chunk: &mut [u8]) {
+    self.decode(chunk);
+    self.shared.report_batch(&mut self.local);
+  }
+
+  /// Turns a read into events in `self.local`.
+  fn decode(&mut self, chunk: &mut [u8]) {
+    let (id, out) = (self.id, &mut self.local);
+    let Some(decoder) = self.decoder.as_mut() else {
+      out.push_data(kind::DATA, id, &[chunk]);
+      return;
+    };
+    if self.concluded {
+      return;
+    }
+    let events = &mut self.events;
+    let mut pos = 0;
+    loop {
+      events.clear();
+      let result = decoder.feed(chunk, pos, events);
+      for event in events.drain(..) {
+        match event {
+          Event::Message {
+            binary, payload, ..
+          } => {
+            let kind = if binary { kind::BINARY } else { kind::TEXT };
+            match payload {
+              Payload::Chunk { start, end } => out.push_data(kind, id, &[&chunk[start..end]]),
+              Payload::Held => out.push_data(kind, id, &[&decoder.take_message()]),
+            }
+          }
+          Event::Ping(payload) | Event::Pong(payload) => {
+            let kind = if matches!(event, Event::Ping(_)) {
+              kind::PING
+            } else {
+              kind::PONG
+            };
+            match payload {
+              Payload::Chunk { start, end } => out.push_data(kind, id, &[&chunk[start..end]]),
+              Payload::Held => out.push_data(kind, id, &[decoder.control_payload()]),
+            }
+          }
+          Event::Close { code, reason } => {
+            let code = code.to_be_bytes();
+            match reason {
+              Payload::Chunk { start, end } => {
+                out.push_data(kind::CLOSE, id, &[&code, &chunk[start..end]])
+              }
+              // A held close payload starts with its code.
+              Payload::Held => match decoder.control_payload() {
+                whole if whole.len() >= 2 => out.push_data(kind::CLOSE, id, &[whole]),
+                _ => out.push_data(kind::CLOSE, id, &[&code]),
+              },
+            }
+            self.concluded = true;
+          }
+        }
+      }
+      match result {
+        Ok(next) if !self.concluded && next < chunk.len() => pos = next,
+        Ok(_) => return,
+        Err(e) => {
+          out.push(kind::PROTOCOL_ERROR, id, e.index().into(), e.detail());
+          self.concluded = true;
+          return;
+        }
+      }
+    }
+  }
+
+  /// Writes as much of the queue as the socket takes now.
+  fn write_some(&mut self) -> io::Result<()> {
+    let mut total = 0usize;
+    while !self.queue.is_empty() {
+      let mut slices = [IoSlice::new(&[]); MAX_SLICES];
+      let mut count = 0;
+      for (i, buf) in self.queue.iter().take(MAX_SLICES).enumerate() {
+        let start = if i == 0 { self.written_head } else { 0 };
+        slices[count] = IoSlice::new(&buf[start..]);
+        count += 1;
+      }
+      match self.stream.try_write_vectored(&slices[..count]) {
+        Ok(n) => {
+          total += n;
+          self.consume(n);
+        }
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+        Err(e) => return Err(e),
+      }
+    }
+    if total > 0 {
+      self.shared.report(
+        kind::WRITTEN,
+        self.id,
+        0,
+        u32::try_from(total).unwrap_or(u32::MAX),
+      );
+    }
+    Ok(())
+  }
+
+  /// Drops `n` written bytes from the front of the queue.
+  fn consume(&mut self, mut n: usize) {
+    while n > 0 {
+      let Some(front) = self.queue.front() else {
+        return;
+      };
+      let left = front.len() - self.written_head;
+      if n < left {
+        self.written_head += n;
+        return;
+      }
+      n -= left;
+      self.written_head = 0;
+      self.queue.pop_front();
+    }
+  }
+
+  async fn serve(&mut self, rx: &mut mpsc::UnboundedReceiver<Command>) -> io::Result<()> {
+    loop {
+      if self.ending && !self.finished && self.queue.is_empty() {
+        self.stream.shutdown().await?;
+        self.finished = true;
+        self.shared.report(kind::FINISHED, self.id, 0, 0);
+      }
+      if self.finished && !self.reading {
+        return Ok(());
+      }
+      let can_read = self.reading && !self.paused;
+      let can_write = !self.queue.is_empty();
+      tokio::select! {
+        biased;
+        command = rx.recv() => {
+          let Some(command) = command else { return Ok(()) };
+          if let Next::Close = self.apply(command) {
+            return Ok(());
+          }
+          // Take every command already queued, so one vectored write carries them all.
+          while let Ok(command) = rx.try_recv() {
+            if let Next::Close = self.apply(command) {
+              return Ok(());
+            }
+          }
+          if !self.queue.is_empty() {
+            self.write_some()?;
+          }
+        }
+        ready = self.stream.writable(), if can_write => {
+          ready?;
+          self.write_some()?;
+        }
+        ready = self.stream.readable(), if can_read => {
+          ready?;
+          self.read_some()?;
+        }
+      }
+    }
+  }
+}
+
+/// Runs one connection until it closes, then reports `CLOSED` (after `ERROR` if it failed).
+pub(super) async fn run(
+  id: u32,
+  stream: TcpStream,
+  mut head: Vec<u8>,
+  decoder: Option<Decoder>,
+  mut rx: mpsc::UnboundedReceiver<Command>,
+  shared: Arc<Shared>,
+) {
+  let mut conn = Conn {
+    id,
+    stream,
+    shared,
+    queue: VecDeque::new(),
+    written_head: 0,
+    paused: false,
+    reading: true,
+    ending: false,
+    finished: false,
+    decoder,
+    concluded: false,
+    events: Vec::new(),
+    local: Batch::default(),
+  };
+  if !head.is_empty() {
+    conn.received(&mut head);
+  }
+  if let Err(e) = conn.serve(&mut rx).await {
+    let errno = e.raw_os_error().unwrap_or(0);
+    conn
+      .shared
+      .report(kind::ERROR, id, u32::try_from(errno).unwrap_or(0), 0);
+  }
+  let shared = Arc::clone(&conn.shared);
+  drop(conn); // closes the socket before JS hears of it
+  shared.report(kind::CLOSED, id, 0, 0);
+}

@@ -1,0 +1,350 @@
+//! Native socket I/O (opt-in `nativeIO` mode): TCP connections whose file descriptor was
+//! handed over by Node are read and written by a tokio runtime on one thread of its own.
+//!
+//! Each connection has a task that reads whatever the socket has, writes its queue with
+//! vectored writes, and reports to one shared [`Inbox`]: bytes written, end of input, shutdown
+//! done, errors and close, and what was read: either raw chunks, or, when the connection was
+//! adopted with a [`Decoder`] (the sans-I/O core), decoded WebSocket events (messages already
+//! unmasked, validated and inflated, control frames, the protocol error that ends the stream),
+//! so the JS thread never sees frames. The embedder is told once whenever the inbox goes from empty to non-empty
+//! ([`Io::new`]'s `wake`) and takes everything in one [`Io::take`], so the JS thread pays
+//! one cross-thread call per batch of events from any number of connections, not one per
+//! read.
+
+mod conn;
+
+use crate::proto::Decoder;
+use std::collections::{HashMap, HashSet};
+use std::io;
+use std::os::fd::{BorrowedFd, RawFd};
+use std::sync::{Arc, Mutex, MutexGuard};
+use tokio::sync::mpsc;
+
+/// Event kinds in [`Batch::events`] (each event is 4 `u32`: kind, connection id, a, b).
+pub mod kind {
+  /// Bytes read: `a` = offset in the batch's data, `b` = length.
+  pub const DATA: u32 = 0;
+  /// Bytes written to the kernel: `b` = count.
+  pub const WRITTEN: u32 = 1;
+  /// The peer finished sending (FIN).
+  pub const END: u32 = 2;
+  /// Our side was shut down after everything queued was written (`end()` done).
+  pub const FINISHED: u32 = 3;
+  /// A socket error: `a` = errno (0 when unknown).
+  pub const ERROR: u32 = 4;
+  /// The connection is closed and forgotten; no event for this id follows.
+  pub const CLOSED: u32 = 5;
+  /// A text message (decoding connections): `a` = offset, `b` = length.
+  pub const TEXT: u32 = 6;
+  /// A binary message: `a` = offset, `b` = length.
+  pub const BINARY: u32 = 7;
+  /// A ping: its payload at `a`, length `b`.
+  pub const PING: u32 = 8;
+  /// A pong: its payload at `a`, length `b`.
+  pub const PONG: u32 = 9;
+  /// A close frame: 2 bytes of status code (1005 when absent), then the reason.
+  pub const CLOSE: u32 = 10;
+  /// A protocol error (the stream ends): `a` = error index, `b` = detail, as the receiver
+  /// binding reports them (`describeError`).
+  pub const PROTOCOL_ERROR: u32 = 11;
+}
+
+/// What the embedder takes from the inbox: the bytes of every `DATA` event, and the events.
+#[derive(Debug, Default)]
+pub struct Batch {
+  /// Concatenated payloads of the `DATA` events.
+  pub data: Vec<u8>,
+  /// `[kind, id, a, b]` per event, in the order they happened.
+  pub events: Vec<u32>,
+}
+
+impl Batch {
+  /// Appends an event whose data is `parts` concatenated (`a` = offset, `b` = length).
+  fn push_data(&mut self, kind: u32, id: u32, parts: &[&[u8]]) {
+    let at = self.data.len();
+    for part in parts {
+      self.data.extend_from_slice(part);
+    }
+    let len = self.data.len() - at;
+    self
+      .events
+      .extend_from_slice(&[kind, id, at as u32, len as u32]);
+  }
+
+  /// Appends an event without data.
+  fn push(&mut self, kind: u32, id: u32, a: u32, b: u32) {
+    self.events.extend_from_slice(&[kind, id, a, b]);
+  }
+}
+
+/// Whether events of `kind` carry data (their `a` is an offset into [`Batch::data`]).
+fn carries_data(kind: u32) -> bool {
+  matches!(
+    kind,
+    kind::DATA | kind::TEXT | kind::BINARY | kind::PING | kind::PONG | kind::CLOSE
+  )
+}
+
+/// The shared event queue.
+#[derive(Default)]
+struct Inbox {
+  batch: Batch,
+  /// The embedder was woken and has not taken the batch yet.
+  woken: bool,
+}
+
+/// A command for a connection's task.
+#[derive(Debug)]
+enum Command {
+  Write(Vec<u8>),
+  End,
+  Destroy,
+  Pause(bool),
+}
+
+struct Shared {
+  inbox: Mutex<Inbox>,
+  wake: Box<dyn Fn() + Send + Sync>,
+  /// Commands from the embedder, in order, for the router task to hand to connections: one
+  /// lock and at most one cross-thread wake-up per batch, however many connections it
+  /// touches.
+  outbox: Mutex<Vec<(u32, Command)>>,
+  outbox_ready: tokio::sync::Notify,
+  /// Each open connection's command channel (used by the router, on the runtime thread).
+  senders: Mutex<HashMap<u32, mpsc::UnboundedSender<Command>>>,
+}
+
+/// Locks a mutex, using the data even if a panic poisoned it (every update is whole).
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+  mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The runtime-side half of the outbox: hands each command to its connection's task.
+async fn route(shared: Arc<Shared>) {
+  loop {
+    shared.outbox_ready.notified().await;
+    let commands = std::mem::take(&mut *lock(&shared.outbox));
+    let senders = lock(&shared.senders);
+    for (id, command) in commands {
+      if let Some(tx) = senders.get(&id) {
+        let _ = tx.send(command);
+      }
+    }
+  }
+}
+
+impl Shared {
+  fn inbox(&self) -> MutexGuard<'_, Inbox> {
+    lock(&self.inbox)
+  }
+
+  /// Appends one event without data (`a`, `b` as the kind defines them).
+  fn report(&self, kind: u32, id: u32, a: u32, b: u32) {
+    let mut inbox = self.inbox();
+    inbox.batch.events.extend_from_slice(&[kind, id, a, b]);
+    self.woken(inbox);
+  }
+
+  /// Appends the events (and data) collected locally for one read, in one lock.
+  fn report_batch(&self, local: &mut Batch) {
+    if local.events.is_empty() {
+      return;
+    }
+    let mut inbox = self.inbox();
+    let batch = &mut inbox.batch;
+    let base = batch.data.len() as u32;
+    batch.data.extend_from_slice(&local.data);
+    for event in local.events.chunks_exact(4) {
+      let a = if carries_data(event[0]) {
+        event[2] + base
+      } else {
+        event[2]
+      };
+      batch
+        .events
+        .extend_from_slice(&[event[0], event[1], a, event[3]]);
+    }
+    local.data.clear();
+    local.events.clear();
+    self.woken(inbox);
+  }
+
+  /// Marks the inbox woken, and wakes the embedder (after unlocking) if it was not already.
+  fn woken(&self, mut inbox: MutexGuard<'_, Inbox>) {
+    let wake = !std::mem::replace(&mut inbox.woken, true);
+    drop(inbox);
+    if wake {
+      (self.wake)();
+    }
+  }
+}
+
+/// The runtime and its connections.
+pub struct Io {
+  shared: Arc<Shared>,
+  runtime: tokio::runtime::Handle,
+  /// Connections adopted and not yet reported closed.
+  open: HashSet<u32>,
+  next_id: u32,
+  _thread: std::thread::JoinHandle<()>,
+  _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl Io {
+  /// Starts the runtime thread. `wake` is called (from that thread) whenever events arrive
+  /// in an empty inbox; the embedder then calls [`Io::take`].
+  pub fn new(wake: impl Fn() + Send + Sync + 'static) -> io::Result<Io> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+      .enable_io()
+      .build()?;
+    let handle = runtime.handle().clone();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::Builder::new()
+      .name("oxws-io".into())
+      .spawn(move || {
+        runtime.block_on(async {
+          let _ = stopped.await;
+        });
+      })?;
+    let shared = Arc::new(Shared {
+      inbox: Mutex::new(Inbox::default()),
+      wake: Box::new(wake),
+      outbox: Mutex::new(Vec::new()),
+      outbox_ready: tokio::sync::Notify::new(),
+      senders: Mutex::new(HashMap::new()),
+    });
+    handle.spawn(route(Arc::clone(&shared)));
+    Ok(Io {
+      shared,
+      runtime: handle,
+      open: HashSet::new(),
+      next_id: 1,
+      _thread: thread,
+      _stop: stop,
+    })
+  }
+
+  /// Takes over a connected TCP socket: `fd` is duplicated (the caller may close its own
+  /// descriptor afterwards without ending the connection). `head` holds bytes the caller had
+  /// already read from it. With a `decoder`, reads are decoded into WebSocket events; without,
+  /// they are reported as `DATA`. Returns the connection's id.
+  pub fn adopt(&mut self, fd: RawFd, head: Vec<u8>, decoder: Option<Decoder>) -> io::Result<u32> {
+    if fd < 0 {
+      return Err(io::Error::from(io::ErrorKind::InvalidInput));
+    }
+    // SAFETY: `fd` is an open socket descriptor owned by the caller for the duration of
+    // this call (Node's handle); we only duplicate it and never close the original.
+    let owned = unsafe { BorrowedFd::borrow_raw(fd) }.try_clone_to_owned()?;
+    let stream = std::net::TcpStream::from(owned);
+    stream.set_nonblocking(true)?;
+    let stream = {
+      let _guard = self.runtime.enter();
+      tokio::net::TcpStream::from_std(stream)?
+    };
+    let id = self.next_id;
+    self.next_id = self.next_id.wrapping_add(1).max(1);
+    let (tx, rx) = mpsc::unbounded_channel();
+    lock(&self.shared.senders).insert(id, tx);
+    self.open.insert(id);
+    self.runtime.spawn(conn::run(
+      id,
+      stream,
+      head,
+      decoder,
+      rx,
+      Arc::clone(&self.shared),
+    ));
+    Ok(id)
+  }
+
+  /// Queues a command (in order with every other) for the router.
+  fn send(&mut self, id: u32, command: Command) -> bool {
+    if !self.open.contains(&id) {
+      return false;
+    }
+    let mut outbox = lock(&self.shared.outbox);
+    let first = outbox.is_empty();
+    outbox.push((id, command));
+    drop(outbox);
+    if first {
+      self.shared.outbox_ready.notify_one();
+    }
+    true
+  }
+
+  /// Queues bytes to write. False if the connection is unknown or gone.
+  pub fn write(&mut self, id: u32, data: Vec<u8>) -> bool {
+    self.send(id, Command::Write(data))
+  }
+
+  /// Queues bytes for several connections at once: `parts` is `[id, length, …]`, the
+  /// lengths splitting `data` in order. Unknown ids are skipped. Returns how many parts
+  /// were queued (a part past the end of `data` stops the batch).
+  pub fn write_batch(&mut self, parts: &[u32], data: &[u8]) -> usize {
+    let mut at = 0usize;
+    let mut commands = Vec::with_capacity(parts.len() / 2);
+    for part in parts.chunks_exact(2) {
+      let end = at + part[1] as usize;
+      let Some(bytes) = data.get(at..end) else {
+        break;
+      };
+      at = end;
+      if self.open.contains(&part[0]) {
+        commands.push((part[0], Command::Write(bytes.to_vec())));
+      }
+    }
+    let queued = commands.len();
+    let mut outbox = lock(&self.shared.outbox);
+    let first = outbox.is_empty();
+    outbox.extend(commands);
+    drop(outbox);
+    if first && queued > 0 {
+      self.shared.outbox_ready.notify_one();
+    }
+    queued
+  }
+
+  /// Shuts down the sending side once everything queued is written.
+  pub fn end(&mut self, id: u32) -> bool {
+    self.send(id, Command::End)
+  }
+
+  /// Stops or restarts reading.
+  pub fn pause(&mut self, id: u32, paused: bool) -> bool {
+    self.send(id, Command::Pause(paused))
+  }
+
+  /// Closes the connection now; queued bytes are dropped. `CLOSED` follows.
+  pub fn destroy(&mut self, id: u32) -> bool {
+    self.send(id, Command::Destroy)
+  }
+
+  /// Takes every event reported since the last call, and forgets closed connections.
+  pub fn take(&mut self) -> Batch {
+    let batch = {
+      let mut inbox = self.shared.inbox();
+      inbox.woken = false;
+      std::mem::take(&mut inbox.batch)
+    };
+    for event in batch.events.chunks_exact(4) {
+      if event[0] == kind::CLOSED {
+        self.open.remove(&event[1]);
+        lock(&self.shared.senders).remove(&event[1]);
+      }
+    }
+    batch
+  }
+
+  /// Connections not yet reported closed.
+  pub fn len(&self) -> usize {
+    self.open.len()
+  }
+
+  /// Whether no connection is open.
+  pub fn is_empty(&self) -> bool {
+    self.open.is_empty()
+  }
+}
+
+#[cfg(test)]
+mod tests;

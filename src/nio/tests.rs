@@ -1,0 +1,152 @@
+use super::*;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::fd::AsRawFd;
+use std::sync::mpsc as std_mpsc;
+use std::time::{Duration, Instant};
+
+/// An `Io` whose wake-ups arrive on a channel, and a connected (peer, adopted id) pair.
+fn setup() -> (Io, std_mpsc::Receiver<()>, TcpStream, u32) {
+  let (tx, woken) = std_mpsc::channel();
+  let tx = Mutex::new(tx);
+  let mut io = Io::new(move || {
+    let _ = tx.lock().unwrap().send(());
+  })
+  .unwrap();
+  let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+  let peer = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+  let (accepted, _) = listener.accept().unwrap();
+  let id = io.adopt(accepted.as_raw_fd(), Vec::new(), None).unwrap();
+  drop(accepted); // the duplicate keeps the connection open
+  peer
+    .set_read_timeout(Some(Duration::from_secs(10)))
+    .unwrap();
+  (io, woken, peer, id)
+}
+
+/// Collects events until `done` says so (bounded by 10 s).
+fn collect(
+  io: &mut Io,
+  woken: &std_mpsc::Receiver<()>,
+  done: impl Fn(&[(u32, u32, Vec<u8>)]) -> bool,
+) -> Vec<(u32, u32, Vec<u8>)> {
+  let deadline = Instant::now() + Duration::from_secs(10);
+  let mut all = Vec::new();
+  loop {
+    let batch = io.take();
+    for e in batch.events.chunks_exact(4) {
+      let data = if e[0] == kind::DATA {
+        batch.data[e[2] as usize..(e[2] + e[3]) as usize].to_vec()
+      } else {
+        Vec::new()
+      };
+      all.push((e[0], e[3], data));
+    }
+    if done(&all) {
+      return all;
+    }
+    assert!(
+      Instant::now() < deadline,
+      "timed out; events so far: {all:?}"
+    );
+    let _ = woken.recv_timeout(Duration::from_millis(100));
+  }
+}
+
+fn data_of(events: &[(u32, u32, Vec<u8>)]) -> Vec<u8> {
+  events
+    .iter()
+    .filter(|e| e.0 == kind::DATA)
+    .flat_map(|e| e.2.clone())
+    .collect()
+}
+
+#[test]
+fn reads_writes_and_closes_in_order() {
+  let (mut io, woken, mut peer, id) = setup();
+  peer.write_all(b"hello").unwrap();
+  let events = collect(&mut io, &woken, |e| data_of(e).len() >= 5);
+  assert_eq!(data_of(&events), b"hello");
+
+  assert!(io.write(id, b"wor".to_vec()));
+  assert!(io.write(id, b"ld".to_vec()));
+  assert!(io.end(id));
+  let mut got = Vec::new();
+  peer.read_to_end(&mut got).unwrap(); // EOF after our shutdown
+  assert_eq!(got, b"world");
+  let events = collect(&mut io, &woken, |e| e.iter().any(|x| x.0 == kind::FINISHED));
+  let written: u32 = events
+    .iter()
+    .filter(|e| e.0 == kind::WRITTEN)
+    .map(|e| e.1)
+    .sum();
+  assert_eq!(written, 5);
+
+  drop(peer);
+  let events = collect(&mut io, &woken, |e| e.iter().any(|x| x.0 == kind::CLOSED));
+  let kinds: Vec<u32> = events.iter().map(|e| e.0).collect();
+  assert_eq!(kinds, vec![kind::END, kind::CLOSED]);
+  assert!(io.is_empty());
+  assert!(!io.write(id, b"late".to_vec()));
+}
+
+#[test]
+fn large_writes_arrive_whole_and_paused_connections_do_not_read() {
+  let (mut io, woken, mut peer, id) = setup();
+  let big: Vec<u8> = (0..4 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
+  for part in big.chunks(100_000) {
+    io.write(id, part.to_vec());
+  }
+  let mut got = vec![0; big.len()];
+  peer.read_exact(&mut got).unwrap();
+  assert!(got == big);
+
+  io.pause(id, true);
+  // Let the pause land before writing, then check nothing is read while paused.
+  std::thread::sleep(Duration::from_millis(100));
+  io.take();
+  peer.write_all(b"queued").unwrap();
+  std::thread::sleep(Duration::from_millis(200));
+  assert!(data_of(&collect(&mut io, &woken, |_| true)).is_empty());
+  io.pause(id, false);
+  let events = collect(&mut io, &woken, |e| data_of(e).len() >= 6);
+  assert_eq!(data_of(&events), b"queued");
+
+  io.destroy(id);
+  let events = collect(&mut io, &woken, |e| e.iter().any(|x| x.0 == kind::CLOSED));
+  assert_eq!(events.last().unwrap().0, kind::CLOSED);
+  let mut rest = Vec::new();
+  assert_eq!(
+    peer.read_to_end(&mut rest).map(|_| rest.len()).unwrap_or(0),
+    0
+  );
+}
+
+#[test]
+fn writing_to_a_closed_peer_reports_an_error_then_closed() {
+  let (mut io, woken, peer, id) = setup();
+  drop(peer);
+  collect(&mut io, &woken, |e| e.iter().any(|x| x.0 == kind::END));
+  // The first write draws a reset from the peer's kernel; a later one fails.
+  let mut kinds = Vec::new();
+  for _ in 0..100 {
+    io.write(id, vec![0; 1024]);
+    let events = collect(&mut io, &woken, |_| true);
+    kinds.extend(events.iter().map(|e| e.0));
+    if kinds.contains(&kind::CLOSED) {
+      break;
+    }
+    std::thread::sleep(Duration::from_millis(20));
+  }
+  let at = kinds
+    .iter()
+    .position(|&k| k == kind::ERROR)
+    .unwrap_or_else(|| panic!("no error in {kinds:?}"));
+  assert_eq!(&kinds[at..], &[kind::ERROR, kind::CLOSED]);
+}
+
+#[test]
+fn adopting_a_bad_descriptor_fails() {
+  let mut io = Io::new(|| {}).unwrap();
+  assert!(io.adopt(-1, Vec::new(), None).is_err());
+}
