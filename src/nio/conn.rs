@@ -6,6 +6,7 @@ use crate::proto::{Decoder, Event, Payload};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::{self, IoSlice};
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
@@ -80,7 +81,12 @@ impl Conn {
             return Ok(());
           }
           Ok(n) => {
-            self.decode(&mut buf[..n]);
+            let chunk = &mut buf[..n];
+            // The decoder is fuzzed and has no known panic; if one ever happens, this
+            // connection fails (ERROR, CLOSED) instead of its task vanishing silently.
+            if panic::catch_unwind(AssertUnwindSafe(|| self.decode(chunk))).is_err() {
+              return Err(io::Error::other("oxws: the frame decoder panicked"));
+            }
             total += n;
           }
           Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
