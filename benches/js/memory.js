@@ -3,7 +3,8 @@
 /**
  * Memory per idle connection: a server with 1,000 connections that each exchanged one
  * message (compressed when permessage-deflate is on), then idle. Server RSS after GC, minus
- * the RSS before the connections, per connection. oxws vs ws+bufferutil, deflate off and on.
+ * the RSS before the connections, per connection. oxws (and oxws with nativeIO) vs
+ * ws+bufferutil, deflate off and on.
  *
  *   node benches/js/memory.js [--quick]     (quick: 300 connections)
  *
@@ -21,10 +22,16 @@ const TEXT = JSON.stringify({ hello: 'world', items: Array.from({ length: 40 }, 
 
 if (process.argv[2] === 'server') {
   const [impl, deflate, count] = process.argv.slice(3);
-  const { WebSocketServer } = require(impl === 'oxws' ? path.join(__dirname, '..', '..') : 'ws');
+  const { WebSocketServer } = require(impl.startsWith('oxws') ? path.join(__dirname, '..', '..') : 'ws');
   global.gc();
   const before = process.memoryUsage().rss;
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, backlog: 2048, perMessageDeflate: deflate === 'on' });
+  const wss = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    backlog: 2048,
+    perMessageDeflate: deflate === 'on',
+    ...(impl === 'oxws-native' ? { nativeIO: true } : {})
+  });
   let echoed = 0;
   wss.on('listening', () => process.stdout.write(`${wss.address().port}\n`));
   wss.on('connection', (ws) => {
@@ -90,17 +97,23 @@ function run(impl, deflate) {
 async function main() {
   const results = {};
   for (const deflate of ['off', 'on']) {
-    results[deflate] = { oxws: await run('oxws', deflate), ws: await run('ws', deflate) };
+    results[deflate] = {
+      oxws: await run('oxws', deflate),
+      native: await run('oxws-native', deflate),
+      ws: await run('ws', deflate)
+    };
   }
   save('memory', { connections: CONNS, results });
   const lines = [
-    `| ${CONNS} idle connections, one message each way | oxws KiB per connection | ws+bufferutil | oxws / ws |`,
-    '| --- | ---: | ---: | ---: |'
+    `| ${CONNS} idle connections, one message each way | oxws KiB per connection | ws+bufferutil | oxws / ws | oxws nativeIO | nativeIO / ws |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: |'
   ];
   for (const deflate of ['off', 'on']) {
-    const { oxws, ws } = results[deflate];
+    const { oxws, native, ws } = results[deflate];
     lines.push(
-      `| permessage-deflate ${deflate} | ${oxws.perConnKiB.toFixed(1)} | ${ws.perConnKiB.toFixed(1)} | ${(oxws.perConnKiB / ws.perConnKiB).toFixed(2)}x |`
+      `| permessage-deflate ${deflate} | ${oxws.perConnKiB.toFixed(1)} | ${ws.perConnKiB.toFixed(1)} | ` +
+        `${(oxws.perConnKiB / ws.perConnKiB).toFixed(2)}x | ${native.perConnKiB.toFixed(1)} | ` +
+        `${(native.perConnKiB / ws.perConnKiB).toFixed(2)}x |`
     );
   }
   console.log(lines.join('\n'));
