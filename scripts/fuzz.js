@@ -128,7 +128,12 @@ function parseOutput(text) {
     if (done.length) execs = Number(done[done.length - 1][1]);
   }
   if (execs === null) execs = num(/^Done (\d+) runs in/m);
-  const artifact = text.match(/Test unit written to (\S+)/);
+  // libFuzzer also writes "slow-unit-*" files for inputs over 10 s of wall time and goes on;
+  // on a shared machine that is usually the process being starved, so they are reported,
+  // not counted as crashes (re-run the input to see its real time).
+  const written = [...text.matchAll(/Test unit written to (\S+)/g)].map((m) => m[1]);
+  const slow = written.filter((f) => path.basename(f).startsWith('slow-unit-'));
+  const artifact = written.find((f) => !path.basename(f).startsWith('slow-unit-'));
   // The Rust panic: "thread '...' panicked at file:line:col:" and its message.
   const panic = text.match(
     /^thread '.*' (?:\(\d+\) )?panicked at (.*)\n((?:(?!stack backtrace:|note: ).*\n){0,6})/m
@@ -140,7 +145,8 @@ function parseOutput(text) {
     peakRssMb: num(/^stat::peak_rss_mb:\s*(\d+)/m),
     cov: cov ? Number(cov[1]) : null,
     corpus: cov ? Number(cov[3]) : null,
-    artifact: artifact ? artifact[1] : null,
+    artifact: artifact || null,
+    slowUnits: slow,
     panic: panic ? `${panic[1]} ${panic[2].trim()}` : null,
     crashed:
       /^==\d+==\s*ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer)/m.test(text) ||
@@ -245,7 +251,11 @@ async function main() {
     r.execsPerSec === null ? '?' : r.execsPerSec.toLocaleString('en-US'),
     `${r.seconds.toFixed(0)} s`,
     r.cov === null ? '' : `cov ${r.cov}, corpus ${r.corpus}`,
-    r.artifact ? `input: ${path.relative(root, r.artifact)}` : ''
+    r.artifact
+      ? `input: ${path.relative(root, r.artifact)}`
+      : r.slowUnits && r.slowUnits.length
+        ? `slow units (not crashes; re-run to time them): ${r.slowUnits.map((f) => path.relative(root, f)).join(', ')}`
+        : ''
   ]);
   const head = ['target', 'result', 'executions', 'exec/s', 'wall', 'coverage', ''];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
