@@ -37,6 +37,14 @@ const url = (wss) => `ws://127.0.0.1:${wss.address().port}`;
 /** Resolves to the server-side WebSocket of the next connection. */
 const nextConnection = (wss) => once(wss, 'connection').then(([ws]) => ws);
 
+/** Opens a real ws client; resolves to it and its server-side WebSocket. */
+async function connect(wss) {
+  const serverSide = nextConnection(wss);
+  const ws = new RealWS(url(wss));
+  await once(ws, 'open');
+  return { ws, sws: await serverSide };
+}
+
 /** A masked client frame. */
 function clientFrame(opcode, payload, fin = true) {
   const mask = Buffer.from([1, 2, 3, 4]);
@@ -106,10 +114,7 @@ describe('nativeIO', () => {
 
   it('fragments, pings and pongs, and a close from the server', async () => {
     const wss = await echoServer();
-    const serverSide = nextConnection(wss);
-    const ws = new RealWS(url(wss));
-    await once(ws, 'open');
-    const sws = await serverSide;
+    const { ws, sws } = await connect(wss);
 
     const pinged = once(sws, 'ping');
     const ponged = once(ws, 'pong');
@@ -158,10 +163,7 @@ describe('nativeIO', () => {
 
   it('applies maxPayload (1009, WS_ERR_UNSUPPORTED_MESSAGE_LENGTH)', async () => {
     const wss = await echoServer({ maxPayload: 1000 });
-    const serverSide = nextConnection(wss);
-    const ws = new RealWS(url(wss));
-    await once(ws, 'open');
-    const sws = await serverSide;
+    const { ws, sws } = await connect(wss);
     const error = once(sws, 'error');
     ws.send(Buffer.alloc(1001));
     const [err] = await error;
@@ -203,10 +205,7 @@ describe('nativeIO', () => {
   it('pause() holds messages until resume(), in order', async () => {
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, nativeIO: true });
     await once(wss, 'listening');
-    const serverSide = nextConnection(wss);
-    const ws = new RealWS(url(wss));
-    await once(ws, 'open');
-    const sws = await serverSide;
+    const { ws, sws } = await connect(wss);
     const got = [];
     sws.on('message', (d) => got.push(String(d)));
     sws.pause();
@@ -226,10 +225,7 @@ describe('nativeIO', () => {
   it('send callbacks run once written, and bufferedAmount counts framing then drains', async () => {
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, nativeIO: true });
     await once(wss, 'listening');
-    const serverSide = nextConnection(wss);
-    const ws = new RealWS(url(wss));
-    await once(ws, 'open');
-    const sws = await serverSide;
+    const { ws, sws } = await connect(wss);
     let received = 0;
     ws.on('message', (d) => (received += d.length));
     const written = new Promise((resolve, reject) =>
@@ -248,20 +244,14 @@ describe('nativeIO', () => {
 
   it('terminate() and a peer reset both end in close 1006', async () => {
     const wss = await echoServer();
-    let serverSide = nextConnection(wss);
-    let ws = new RealWS(url(wss));
-    await once(ws, 'open');
-    let sws = await serverSide;
+    let { ws, sws } = await connect(wss);
     const clientClosed = once(ws, 'close');
     let serverClosed = once(sws, 'close');
     sws.terminate();
     assert.strictEqual((await clientClosed)[0], 1006);
     assert.strictEqual((await serverClosed)[0], 1006);
 
-    serverSide = nextConnection(wss);
-    ws = new RealWS(url(wss));
-    await once(ws, 'open');
-    sws = await serverSide;
+    ({ ws, sws } = await connect(wss));
     serverClosed = once(sws, 'close');
     ws.terminate();
     assert.strictEqual((await serverClosed)[0], 1006);
