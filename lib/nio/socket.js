@@ -35,8 +35,41 @@ const HIGH_WATER_MARK = 16 * 1024;
 let dirty = [];
 
 /**
+ * Reused for the bytes of a flush (the native call copies them before it returns); grown to
+ * the next power of two when a flush is larger.
+ */
+let scratch = Buffer.allocUnsafeSlow(64 * 1024);
+/** Largest size `scratch` grows to (1 MiB); larger flushes use a buffer of their own. */
+const SCRATCH_MAX = 1024 * 1024;
+/** Byte payloads of at least this size (64 KiB) skip the batch (see `handedAlone()`). */
+const LARGE_PART = 64 * 1024;
+
+/**
+ * The header length of an unmasked frame with a payload of `n` bytes.
+ *
+ * @param {Number} n Payload length
+ * @return {Number} 2, 4 or 10
+ * @private
+ */
+function headerLength(n) {
+  return n < 126 ? 2 : n < 65536 ? 4 : 10;
+}
+
+/**
+ * Whether a queued chunk is handed over on its own (copied once, on the native side) rather
+ * than through the batch: a byte payload of 64 KiB or more.
+ *
+ * @private
+ */
+function handedAlone(chunk, length) {
+  return length >= LARGE_PART && typeof chunk !== 'string';
+}
+
+/**
  * Hands every socket's writes of this tick to the I/O thread in one native call: the bytes
- * of all sockets concatenated, and `[id, length, …]` to split them.
+ * (or frame payloads) of all sockets concatenated, and `[id, head, length, …]` to split them
+ * (`head` 0: raw bytes; else `0x100 | first header byte`, framed on the I/O thread). Large
+ * byte payloads go in calls of their own, in order with the rest.
  */
 function flushAll() {
   const sockets = dirty;
@@ -45,27 +78,51 @@ function flushAll() {
   let count = 0;
   for (const socket of sockets) {
     socket._scheduled = false;
-    if (socket.destroyed || socket._chunks.length === 0) continue;
-    for (const chunk of socket._chunks) total += chunk.length;
-    count++;
+    const chunks = socket._chunks;
+    if (socket.destroyed || chunks.length === 0) continue;
+    for (let i = 0; i < chunks.length; i += 3) {
+      if (!handedAlone(chunks[i + 2], chunks[i + 1])) total += chunks[i + 1];
+    }
+    count += chunks.length / 3;
   }
   if (count === 0) return;
-  const parts = new Uint32Array(2 * count);
-  const data = Buffer.allocUnsafe(total);
+  if (total > scratch.length && total <= SCRATCH_MAX) {
+    let size = scratch.length;
+    while (size < total) size *= 2;
+    scratch = Buffer.allocUnsafeSlow(size);
+  }
+  const data = total <= scratch.length ? scratch : Buffer.allocUnsafeSlow(total);
+  const parts = new Uint32Array(3 * count);
   let offset = 0;
   let p = 0;
+  let sentParts = 0;
+  let sentBytes = 0;
   for (const socket of sockets) {
-    if (socket.destroyed || socket._chunks.length === 0) continue;
-    const start = offset;
-    for (const chunk of socket._chunks) {
-      data.set(chunk, offset);
-      offset += chunk.length;
+    const chunks = socket._chunks;
+    if (socket.destroyed || chunks.length === 0) continue;
+    const id = socket._id;
+    for (let i = 0; i < chunks.length; i += 3) {
+      const chunk = chunks[i + 2];
+      const length = chunks[i + 1];
+      if (handedAlone(chunk, length)) {
+        if (p > sentParts) {
+          native.nioWriteBatch(parts.subarray(sentParts, p), data.subarray(sentBytes, offset));
+        }
+        native.nioWrite(id, chunks[i], chunk);
+        sentParts = p;
+        sentBytes = offset;
+        continue;
+      }
+      if (typeof chunk === 'string') data.utf8Write(chunk, offset, length);
+      else data.set(chunk, offset);
+      offset += length;
+      parts[p++] = id;
+      parts[p++] = chunks[i];
+      parts[p++] = length;
     }
     socket._chunks = [];
-    parts[p++] = socket._id;
-    parts[p++] = offset - start;
   }
-  native.nioWriteBatch(parts, data);
+  if (p > sentParts) native.nioWriteBatch(parts.subarray(sentParts, p), data.subarray(sentBytes, offset));
 }
 
 /**
@@ -167,11 +224,31 @@ class NativeSocket extends EventEmitter {
       if (cb) process.nextTick(cb);
       return this.writableLength < HIGH_WATER_MARK;
     }
-    this._chunks.push(buf);
-    this._queued += buf.length;
+    this._chunks.push(0, buf.length, buf);
+    return this._queue(buf.length, cb);
+  }
+
+  /**
+   * Queues one unmasked frame, framed on the I/O thread (the ws API's fast send path).
+   *
+   * @param {Number} first The first header byte (FIN, RSV and opcode bits)
+   * @param {(Buffer|String)} payload The payload (a string is sent as UTF-8)
+   * @param {Number} length The payload's length in bytes
+   * @param {Function} [cb] Called once the frame is written (with an error if it never is)
+   * @return {Boolean} False once more than 16 KiB is queued (`'drain'` follows)
+   */
+  writeFrame(first, payload, length, cb) {
+    if (!this.writable) return this.write(payload, cb);
+    this._chunks.push(0x100 | first, length, payload);
+    return this._queue(headerLength(length) + length, cb);
+  }
+
+  /** Accounts for `n` queued bytes and schedules the flush. @private */
+  _queue(n, cb) {
+    this._queued += n;
     if (cb) this._callbacks.push(this._queued, cb);
     if (this._corked === 0) scheduleFlush(this);
-    this._touch();
+    if (this._timeout !== 0) this._touch();
     if (this.writableLength < HIGH_WATER_MARK) return true;
     this._needDrain = true;
     return false;
@@ -187,13 +264,13 @@ class NativeSocket extends EventEmitter {
     if (this._corked > 0 && --this._corked === 0 && this._chunks.length) scheduleFlush(this);
   }
 
-  /** Hands this tick's writes to the I/O thread in one call. @private */
+  /** Hands this socket's writes to the I/O thread now (before `end()`). @private */
   _flush() {
-    this._scheduled = false;
-    const chunks = this._chunks;
-    if (chunks.length === 0 || this.destroyed) return;
-    this._chunks = [];
-    native.nioWrite(this._id, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    if (this._chunks.length === 0 || this.destroyed) return;
+    const sockets = dirty;
+    dirty = [this];
+    flushAll();
+    dirty = sockets.filter((socket) => socket !== this);
   }
 
   /**

@@ -103,6 +103,9 @@ class WebSocket extends EventEmitter {
     this._receiver = null;
     this._sender = null;
     this._socket = null;
+    // nativeIO server connections without permessage-deflate: sends are framed on the I/O
+    // thread (see `send()`).
+    this._frameSocket = null;
 
     if (address !== null) {
       this._bufferedAmount = 0;
@@ -222,6 +225,9 @@ class WebSocket extends EventEmitter {
     this._receiver = receiver;
     this._sender = sender;
     this._socket = socket;
+    if (socket._decodes === true && this._isServer && !this._extensions[PerMessageDeflate.extensionName]) {
+      this._frameSocket = socket;
+    }
 
     receiver[kWebSocket] = this;
     sender[kWebSocket] = this;
@@ -421,6 +427,10 @@ class WebSocket extends EventEmitter {
    * @public
    */
   send(data, options, cb) {
+    if (this._frameSocket !== null && this._readyState === WebSocket.OPEN && sendFramed(this, data, options, cb)) {
+      return;
+    }
+
     if (this.readyState === WebSocket.CONNECTING) {
       throw new Error('WebSocket is not open: readyState 0 (CONNECTING)');
     }
@@ -1016,6 +1026,43 @@ function receiverOnFinish() {
  */
 function receiverOnMessage(data, isBinary) {
   this[kWebSocket].emit('message', data, isBinary);
+}
+
+/**
+ * The `nativeIO` fast path of `send()`: a whole unmasked, uncompressed text or binary
+ * message, with no send queued before it, is handed to the `NativeSocket` as one frame (the
+ * I/O thread writes its header). Anything else (fragments, masking, Blobs, other data types,
+ * `maxBackpressure`) takes the general path.
+ *
+ * @param {WebSocket} websocket An OPEN WebSocket with a `_frameSocket`
+ * @param {*} data The message
+ * @param {(Object|Function)} [options] `send()` options, or the callback
+ * @param {Function} [cb] Called when written
+ * @return {Boolean} Whether the message was taken
+ * @private
+ */
+function sendFramed(websocket, data, options, cb) {
+  const sender = websocket._sender;
+  if (sender._state !== 0 || !sender._firstFragment || websocket._maxBackpressure > 0) return false;
+
+  let length;
+  if (typeof data === 'string') length = Buffer.byteLength(data);
+  else if (data instanceof Uint8Array) length = data.length;
+  else return false;
+
+  let binary = typeof data !== 'string';
+  if (typeof options === 'function') {
+    cb = options;
+  } else if (options !== undefined) {
+    // As `{ fin: true, mask: false, binary, ...options }`: a present key wins even if undefined.
+    const fin = options.fin;
+    if (options.mask || (fin !== true && (fin !== undefined || 'fin' in options))) return false;
+    if (options.binary !== undefined) binary = !!options.binary;
+    else if ('binary' in options) binary = false;
+  }
+
+  websocket._frameSocket.writeFrame(binary ? 0x82 : 0x81, data, length, cb);
+  return true;
 }
 
 /**

@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 use std::io::{self, IoSlice};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncWriteExt, Interest};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
@@ -81,6 +81,7 @@ impl Conn {
             return Ok(());
           }
           Ok(n) => {
+            let short = n < buf.len();
             let chunk = &mut buf[..n];
             // The decoder is fuzzed and has no known panic; if one ever happens, this
             // connection fails (ERROR, CLOSED) instead of its task vanishing silently.
@@ -88,6 +89,15 @@ impl Conn {
               return Err(io::Error::other("oxws: the frame decoder panicked"));
             }
             total += n;
+            if short {
+              // A short read emptied the socket: drop its readiness now instead of paying
+              // a read that would block (as tokio's own `poll_read` does). Epoll is
+              // edge-triggered, so bytes arriving from now on raise readiness again.
+              let _ = self.stream.try_io(Interest::READABLE, || {
+                Err::<(), _>(io::ErrorKind::WouldBlock.into())
+              });
+              return Ok(());
+            }
           }
           Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
           Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -129,7 +139,7 @@ impl Conn {
             let kind = if binary { kind::BINARY } else { kind::TEXT };
             match payload {
               Payload::Chunk { start, end } => out.push_data(kind, id, &[&chunk[start..end]]),
-              Payload::Held => out.push_data(kind, id, &[&decoder.take_message()]),
+              Payload::Held => out.push_owned(kind, id, decoder.take_message()),
             }
           }
           Event::Ping(payload) | Event::Pong(payload) => {

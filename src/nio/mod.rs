@@ -13,7 +13,9 @@
 
 mod conn;
 
-use crate::proto::Decoder;
+use crate::proto::encoder::{write_header, FrameOptions};
+use crate::proto::header::MAX_HEADER_LEN;
+use crate::proto::{Decoder, OpCode};
 use std::collections::{HashMap, HashSet};
 use std::io;
 use std::os::fd::{BorrowedFd, RawFd};
@@ -71,11 +73,41 @@ impl Batch {
       .extend_from_slice(&[kind, id, at as u32, len as u32]);
   }
 
+  /// Appends an event whose data is `bytes` (moved in, not copied, when no data is held yet).
+  fn push_owned(&mut self, kind: u32, id: u32, bytes: Vec<u8>) {
+    if !self.data.is_empty() || bytes.len() < MOVE_AT_LEAST {
+      self.push_data(kind, id, &[&bytes]);
+      return;
+    }
+    let len = bytes.len() as u32;
+    self.data = bytes;
+    self.events.extend_from_slice(&[kind, id, 0, len]);
+  }
+
   /// Appends an event without data.
   fn push(&mut self, kind: u32, id: u32, a: u32, b: u32) {
     self.events.extend_from_slice(&[kind, id, a, b]);
   }
 }
+
+/// Appends one unmasked frame: the header (first byte `first`: FIN, RSV and opcode bits),
+/// then `payload`.
+fn append_frame(out: &mut Vec<u8>, first: u8, payload: &[u8]) {
+  let opts = FrameOptions {
+    opcode: OpCode::from(first),
+    fin: first & 0x80 != 0,
+    rsv1: first & 0x40 != 0,
+    mask: None,
+  };
+  let mut header = [0u8; MAX_HEADER_LEN];
+  let n = write_header(&mut header, payload.len(), &opts);
+  out.reserve(n + payload.len());
+  out.extend_from_slice(&header[..n]);
+  out.extend_from_slice(payload);
+}
+
+/// Data of at least this size (64 KiB) is moved between batches rather than copied.
+const MOVE_AT_LEAST: usize = 64 * 1024;
 
 /// Whether events of `kind` carry data (their `a` is an offset into [`Batch::data`]).
 fn carries_data(kind: u32) -> bool {
@@ -151,6 +183,14 @@ impl Shared {
       return;
     }
     let mut inbox = self.inbox();
+    if inbox.batch.events.is_empty() && local.data.len() >= MOVE_AT_LEAST {
+      // Large reads (a big message) change hands instead of being copied.
+      std::mem::swap(&mut inbox.batch, local);
+      local.data.clear();
+      local.events.clear();
+      self.woken(inbox);
+      return;
+    }
     let batch = &mut inbox.batch;
     let base = batch.data.len() as u32;
     batch.data.extend_from_slice(&local.data);
@@ -277,28 +317,64 @@ impl Io {
     self.send(id, Command::Write(data))
   }
 
-  /// Queues bytes for several connections at once: `parts` is `[id, length, …]`, the
-  /// lengths splitting `data` in order. Unknown ids are skipped. Returns how many parts
-  /// were queued (a part past the end of `data` stops the batch).
+  /// Queues one part (copied): raw bytes when `head` is 0, else the payload of one unmasked
+  /// frame (`head` as in [`Io::write_batch`]). False if the connection is unknown or gone.
+  pub fn write_part(&mut self, id: u32, head: u32, data: &[u8]) -> bool {
+    if head == 0 {
+      return self.write(id, data.to_vec());
+    }
+    let mut out = Vec::new();
+    append_frame(&mut out, head as u8, data);
+    self.write(id, out)
+  }
+
+  /// Queues bytes for several connections at once: `parts` is `[id, head, length, …]`, the
+  /// lengths splitting `data` in order. `head` 0 queues the bytes as they are; otherwise the
+  /// bytes are the payload of one unmasked frame whose first header byte (FIN, RSV, opcode) is
+  /// `head & 0xff` (`head` = `0x100 | byte`), and its header is written here. Consecutive
+  /// parts of one connection become one queued buffer. Unknown ids are skipped. Returns how
+  /// many parts were queued (a part past the end of `data` stops the batch).
   pub fn write_batch(&mut self, parts: &[u32], data: &[u8]) -> usize {
     let mut at = 0usize;
-    let mut commands = Vec::with_capacity(parts.len() / 2);
-    for part in parts.chunks_exact(2) {
-      let end = at + part[1] as usize;
-      let Some(bytes) = data.get(at..end) else {
+    let mut queued = 0usize;
+    let mut commands: Vec<(u32, Command)> = Vec::new();
+    let mut current: Option<(u32, Vec<u8>)> = None;
+    for part in parts.chunks_exact(3) {
+      let (id, head, len) = (part[0], part[1], part[2] as usize);
+      let Some(bytes) = data.get(at..at + len) else {
         break;
       };
-      at = end;
-      if self.open.contains(&part[0]) {
-        commands.push((part[0], Command::Write(bytes.to_vec())));
+      at += len;
+      if !self.open.contains(&id) {
+        continue;
+      }
+      queued += 1;
+      let out = match &mut current {
+        Some((open_id, out)) if *open_id == id => out,
+        _ => {
+          if let Some((prev, out)) = current.take() {
+            commands.push((prev, Command::Write(out)));
+          }
+          &mut current.insert((id, Vec::new())).1
+        }
+      };
+      if head == 0 {
+        out.extend_from_slice(bytes);
+      } else {
+        append_frame(out, head as u8, bytes);
       }
     }
-    let queued = commands.len();
+    if let Some((id, out)) = current {
+      commands.push((id, Command::Write(out)));
+    }
+    if commands.is_empty() {
+      return queued;
+    }
     let mut outbox = lock(&self.shared.outbox);
     let first = outbox.is_empty();
     outbox.extend(commands);
     drop(outbox);
-    if first && queued > 0 {
+    if first {
       self.shared.outbox_ready.notify_one();
     }
     queued

@@ -150,3 +150,42 @@ fn adopting_a_bad_descriptor_fails() {
   let mut io = Io::new(|| {}).unwrap();
   assert!(io.adopt(-1, Vec::new(), None).is_err());
 }
+
+#[test]
+fn write_batch_frames_parts_and_keeps_raw_parts_as_they_are() {
+  let (mut io, _woken, mut peer, id) = setup();
+  let big = vec![9u8; 70_000];
+  let mut data = b"rawhi".to_vec();
+  data.extend_from_slice(&[7u8; 126]);
+  data.extend_from_slice(&big);
+  // raw "raw"; text "hi" (FIN); binary 126 bytes (FIN); continuation 70,000 bytes without FIN;
+  // an unknown connection's part is skipped; a part past the end of data stops the batch.
+  let parts = [
+    id,
+    0,
+    3,
+    id,
+    0x181,
+    2,
+    id,
+    0x182,
+    126,
+    id + 99,
+    0x182,
+    0,
+    id,
+    0x100,
+    70_000,
+    id,
+    0,
+    1,
+  ];
+  assert_eq!(io.write_batch(&parts, &data), 4);
+  let mut expected = b"raw\x81\x02hi\x82\x7e\x00\x7e".to_vec();
+  expected.extend_from_slice(&[7u8; 126]);
+  expected.extend_from_slice(&[0x00, 0x7f, 0, 0, 0, 0, 0, 1, 0x11, 0x70]);
+  expected.extend_from_slice(&big);
+  let mut got = vec![0u8; expected.len()];
+  peer.read_exact(&mut got).unwrap();
+  assert_eq!(got, expected);
+}
