@@ -3,8 +3,9 @@
 /**
  * Memory per idle connection: a server with 1,000 connections that each exchanged one
  * message (compressed when permessage-deflate is on), then idle. Server RSS after GC, minus
- * the RSS before the connections, per connection. oxws (and oxws with nativeIO) vs
- * ws+bufferutil, deflate off and on.
+ * the RSS after GC once 20 warm-up connections were served (so one-time costs — modules and
+ * native addons loaded on first use, compiled code — count for no library), per connection.
+ * oxws (and oxws with nativeIO) vs ws+bufferutil, deflate off and on.
  *
  *   node benches/js/memory.js [--quick]     (quick: 300 connections)
  *
@@ -18,13 +19,14 @@ const { runServerAndClients, save } = require('./harness');
 
 const quick = process.argv.includes('--quick');
 const CONNS = quick ? 300 : 1000;
+/** Connections served before the baseline is read. */
+const WARM = 20;
 const TEXT = JSON.stringify({ hello: 'world', items: Array.from({ length: 40 }, (_, i) => `item-${i}`) });
 
 if (process.argv[2] === 'server') {
   const [impl, deflate, count] = process.argv.slice(3);
   const { WebSocketServer } = require(impl.startsWith('oxws') ? path.join(__dirname, '..', '..') : 'ws');
-  global.gc();
-  const before = process.memoryUsage().rss;
+  let before = 0;
   const wss = new WebSocketServer({
     host: '127.0.0.1',
     port: 0,
@@ -37,7 +39,12 @@ if (process.argv[2] === 'server') {
   wss.on('connection', (ws) => {
     ws.on('message', (data, isBinary) => {
       ws.send(data, { binary: isBinary });
-      if (++echoed === Number(count)) {
+      if (++echoed === WARM) {
+        setTimeout(() => {
+          global.gc();
+          before = process.memoryUsage().rss;
+        }, 300);
+      } else if (echoed === WARM + Number(count)) {
         setTimeout(() => {
           global.gc();
           setTimeout(() => {
@@ -65,9 +72,12 @@ if (process.argv[2] === 'server') {
       ? Buffer.from([on ? 0xc1 : 0x81, 0x80 | payload.length])
       : Buffer.from([on ? 0xc1 : 0x81, 0x80 | 126, payload.length >> 8, payload.length & 255]);
   const frame = Buffer.concat([header, key, masked]);
-  let i = 0;
+  // WARM connections first; the rest once the server has read its baseline.
+  let opened = 0;
+  let limit = WARM;
   const open = () => {
-    if (i++ >= Number(count)) return;
+    if (opened >= limit) return;
+    opened++;
     const socket = net.connect(Number(port), '127.0.0.1', open);
     socket.on('error', () => {});
     socket.once('data', () => socket.write(frame));
@@ -79,6 +89,10 @@ if (process.argv[2] === 'server') {
     );
   };
   for (let k = 0; k < 20; k++) open();
+  setTimeout(() => {
+    limit = WARM + Number(count);
+    for (let k = 0; k < 20; k++) open();
+  }, 1500);
   setInterval(() => {}, 1000);
 } else {
   main().catch((err) => {
