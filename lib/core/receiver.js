@@ -33,7 +33,30 @@ const OPT_RSV1 = 8;
 const OPT_RAW_CLOSE = 16;
 
 /** Events decoded per native call at most (the array has 4 header slots + 4 per event). */
-const EVENTS_PER_CALL = 64;
+const EVENTS_PER_CALL = 32;
+/** Int32 slots of one receiver's event array. */
+const EVENT_SLOTS = 4 + 4 * EVENTS_PER_CALL;
+/** Event arrays carved from one shared ArrayBuffer (128 × 528 bytes). */
+const ARRAYS_PER_SLAB = 128;
+
+let eventSlab = null;
+let eventSlabUsed = ARRAYS_PER_SLAB;
+
+/**
+ * A receiver's own event array, as a view into a shared slab: a fresh backing store per
+ * connection costs more than the rest of the receiver's setup. Regions are never handed out
+ * twice; a slab is freed with the last receiver using it.
+ *
+ * @return {Int32Array} The array
+ * @private
+ */
+function eventArray() {
+  if (eventSlabUsed === ARRAYS_PER_SLAB) {
+    eventSlab = new ArrayBuffer(ARRAYS_PER_SLAB * EVENT_SLOTS * 4);
+    eventSlabUsed = 0;
+  }
+  return new Int32Array(eventSlab, EVENT_SLOTS * 4 * eventSlabUsed++, EVENT_SLOTS);
+}
 
 /** ws 8.23 defaults. */
 const DEFAULT_MAX_PAYLOAD = 100 * 1024 * 1024;
@@ -78,7 +101,7 @@ class FrameReceiver {
     // Where the reason starts in a held close payload (raw: the whole payload).
     this._reasonStart = options.rawClose ? 0 : 2;
 
-    this._events = new Int32Array(4 + 4 * EVENTS_PER_CALL);
+    this._events = eventArray();
     this._native = new native.Receiver(
       this._events,
       config.bits,

@@ -1175,7 +1175,8 @@ function socketOnClose() {
     websocket._receiver.write(chunk);
   }
 
-  websocket._receiver.end();
+  // Ending an ended stream costs an Error (with its stack trace) that nobody reads.
+  if (!websocket._receiver.writableEnded) websocket._receiver.end();
 
   this[kWebSocket] = undefined;
 
@@ -1230,8 +1231,8 @@ function socketOnEnd() {
   const websocket = this[kWebSocket];
 
   websocket._readyState = WebSocket.CLOSING;
-  websocket._receiver.end();
-  this.end();
+  if (!websocket._receiver.writableEnded) websocket._receiver.end();
+  if (!this.writableEnded) this.end();
 }
 
 /**
