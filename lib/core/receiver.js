@@ -139,7 +139,7 @@ class FrameReceiver {
     const length = chunk.length;
 
     do {
-      const count = this._native.push(chunk, offset);
+      const count = native.receiverPush(this._native, chunk, offset);
       offset = events[0];
       if (count > 0 && !this._dispatch(chunk, events, 4, 4 + 4 * count, offset)) return false;
     } while (offset < length);

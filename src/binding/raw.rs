@@ -1,11 +1,14 @@
 //! The accelerator entry points as raw N-API callbacks.
 //!
-//! `mask`, `unmask` and `isValidUTF8` are called per small buffer by `ws`, so their fixed
+//! `mask`, `unmask` and `isValidUTF8` are called per small buffer by `ws`, `receiverPush` once
+//! per socket chunk by every receiver and `frameInto` once per sent message, so their fixed
 //! cost is what matters: a napi-rs generated wrapper measured ~110 ns per call here, a raw
-//! callback ~40 ns (bufferutil's C addon: ~45 ns). These three skip the generated wrapper:
+//! callback ~40 ns (bufferutil's C addon: ~45 ns). These skip the generated wrapper:
 //! each reads its arguments with plain N-API calls, checks bounds, and calls the kernel in
 //! `crate::proto`. The functions are attached to the exports object at module load.
 
+use super::receiver::Receiver;
+use super::sender::frame_into;
 use crate::proto::{mask, utf8};
 use napi::bindgen_prelude::*;
 use napi::sys;
@@ -154,6 +157,116 @@ unsafe fn is_valid_utf8_cb_body(
   }
 }
 
+/// `receiverPush(receiver, chunk, start)`: `Receiver.push` (see `receiver.rs`) as a raw
+/// callback. It runs once per socket chunk, and napi-rs's generated wrapper spends more per
+/// call on borrow bookkeeping (a global lock and map per typed-array argument) and class
+/// checks than a 32-byte frame takes to decode.
+unsafe fn receiver_push_cb_body(
+  env: sys::napi_env,
+  info: sys::napi_callback_info,
+) -> sys::napi_value {
+  // SAFETY: all values come from this callback. The receiver object is checked to carry the
+  // `Receiver` class's type tag (stamped by napi-rs when it wrapped the instance) before its
+  // wrapped pointer, a `Box<Receiver>` napi-rs made, is used; JS is blocked for the call.
+  unsafe {
+    let [a0, a1, a2] = args::<3>(env, info);
+    let mut tagged = false;
+    let tag = <Receiver as TypeTag>::type_tag();
+    if sys::napi_check_object_type_tag(env, a0, &tag, &mut tagged) != sys::Status::napi_ok
+      || !tagged
+    {
+      return throw(env, b"receiverPush: not a Receiver\0");
+    }
+    let mut wrapped: *mut c_void = ptr::null_mut();
+    if sys::napi_unwrap(env, a0, &mut wrapped) != sys::Status::napi_ok || wrapped.is_null() {
+      return throw(env, b"receiverPush: not a Receiver\0");
+    }
+    let receiver = &mut *wrapped.cast::<Receiver>();
+    let (Some(chunk), Some(start)) = (bytes(env, a1), uint(env, a2)) else {
+      return throw(
+        env,
+        b"receiverPush(receiver, chunk, start): bad arguments\0",
+      );
+    };
+    if start > chunk.len() {
+      return throw(env, b"receiverPush: start is past the end of the chunk\0");
+    }
+    let count = receiver.push_slice(&Env::from_raw(env), chunk, start);
+    let mut result = ptr::null_mut();
+    sys::napi_create_uint32(env, count, &mut result);
+    result
+  }
+}
+
+/// The address and length of a Buffer / Uint8Array argument (no slice is made yet, so that
+/// two arguments may be checked for overlap first).
+///
+/// # Safety
+/// As for [`bytes`].
+unsafe fn raw_bytes(env: sys::napi_env, value: sys::napi_value) -> Option<(*mut u8, usize)> {
+  let mut data: *mut c_void = ptr::null_mut();
+  let mut len = 0usize;
+  if unsafe { sys::napi_get_buffer_info(env, value, &mut data, &mut len) } != sys::Status::napi_ok {
+    return None;
+  }
+  Some((data.cast(), len))
+}
+
+/// `frameInto(out, offset, data, flags, mask)`: `sender::frame_into` as a raw callback (once
+/// per sent message; see `receiverPush` for why).
+unsafe fn frame_into_cb_body(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+  // SAFETY: all values come from this callback; the slices are made only after the output
+  // and the data are known not to overlap, and are used before the callback returns.
+  unsafe {
+    let [a0, a1, a2, a3, a4] = args::<5>(env, info);
+    let (
+      Some((out_ptr, out_len)),
+      Some(offset),
+      Some((data_ptr, data_len)),
+      Some(flags),
+      Some(key),
+    ) = (
+      raw_bytes(env, a0),
+      uint(env, a1),
+      raw_bytes(env, a2),
+      uint(env, a3),
+      uint(env, a4),
+    )
+    else {
+      return throw(
+        env,
+        b"frameInto(out, offset, data, flags, mask): bad arguments\0",
+      );
+    };
+    let (out_start, data_start) = (out_ptr as usize, data_ptr as usize);
+    if out_len > 0
+      && data_len > 0
+      && out_start < data_start + data_len
+      && data_start < out_start + out_len
+    {
+      return throw(env, b"The output buffer overlaps the data\0");
+    }
+    let out: &mut [u8] = if out_len == 0 {
+      &mut []
+    } else {
+      std::slice::from_raw_parts_mut(out_ptr, out_len)
+    };
+    let data: &[u8] = if data_len == 0 {
+      &[]
+    } else {
+      std::slice::from_raw_parts(data_ptr, data_len)
+    };
+    match frame_into(out, offset as u32, data, flags as u32, key as u32) {
+      Ok(written) => {
+        let mut result = ptr::null_mut();
+        sys::napi_create_uint32(env, written, &mut result);
+        result
+      }
+      Err(message) => throw(env, message),
+    }
+  }
+}
+
 /// Wraps a callback body so that a panic becomes a JS exception, never an abort.
 macro_rules! guarded {
   ($name:ident, $body:ident) => {
@@ -172,15 +285,19 @@ macro_rules! guarded {
 guarded!(mask_cb, mask_cb_body);
 guarded!(unmask_cb, unmask_cb_body);
 guarded!(is_valid_utf8_cb, is_valid_utf8_cb_body);
+guarded!(receiver_push_cb, receiver_push_cb_body);
+guarded!(frame_into_cb, frame_into_cb_body);
 
 /// Attaches the raw functions to `exports` (runs at module load).
 #[napi(module_exports)]
 pub fn register_raw_accel(exports: Object, env: Env) -> Result<()> {
   type Callback = unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value;
-  let entries: [(&str, Callback); 3] = [
+  let entries: [(&str, Callback); 5] = [
     ("mask", mask_cb),
     ("unmask", unmask_cb),
     ("isValidUTF8", is_valid_utf8_cb),
+    ("receiverPush", receiver_push_cb),
+    ("frameInto", frame_into_cb),
   ];
   for (name, cb) in entries {
     let mut f = ptr::null_mut();

@@ -152,6 +152,39 @@ impl Receiver {
     self.decoder.buffered_bytes() as i64 + inflate
   }
 
+  /// Decodes `chunk[start..]` (unmasking in place); returns the number of events written.
+  /// `events[0]` is set to the offset consumed: call again from there while it is short of
+  /// `chunk.length`. JS calls this through the raw `receiverPush(receiver, chunk, start)`
+  /// (`raw.rs`), which skips napi-rs's per-call borrow bookkeeping.
+  pub(crate) fn push_slice(&mut self, env: &Env, chunk: &mut [u8], start: usize) -> u32 {
+    // SAFETY: the JS thread is blocked for the call; the event array is a distinct JS object
+    // from the chunk and this is the only reference to it.
+    let out: &mut [i32] = unsafe { self.events.as_mut() };
+    let capacity = (out.len() - HEADER_SLOTS) / 4;
+    let mut slots = Slots {
+      out,
+      count: 0,
+      capacity,
+    };
+    let consumed = match self.decoder.feed(chunk, start, &mut slots) {
+      Ok(consumed) => consumed,
+      Err(e) => {
+        // The decoder stops as soon as the array is full, so an error always has a slot.
+        slots.write(
+          KIND_ERROR,
+          e.index().into(),
+          e.detail() as i32,
+          e.close_code().into(),
+        );
+        chunk.len()
+      }
+    };
+    slots.out[0] = consumed as i32;
+    let count = slots.count as u32;
+    self.report(env);
+    count
+  }
+
   /// Reports the change in native memory to V8 when it is large enough to matter.
   fn report(&mut self, env: &Env) {
     let now = self.native_bytes();
@@ -198,40 +231,6 @@ impl Receiver {
       events,
       reported: 0,
     })
-  }
-
-  /// Decodes `chunk[start..]` (unmasking in place); returns the number of events written.
-  /// `events[0]` is set to the offset consumed: call again from there while it is short of
-  /// `chunk.length`.
-  #[napi(catch_unwind)]
-  pub fn push(&mut self, env: Env, mut chunk: Uint8ArraySlice, start: u32) -> u32 {
-    // SAFETY: the JS thread is blocked for the call; the chunk and the event array are
-    // distinct JS objects and these are the only references to them.
-    let chunk = unsafe { chunk.as_mut() };
-    let out: &mut [i32] = unsafe { self.events.as_mut() };
-    let capacity = (out.len() - HEADER_SLOTS) / 4;
-    let mut slots = Slots {
-      out,
-      count: 0,
-      capacity,
-    };
-    let consumed = match self.decoder.feed(chunk, start as usize, &mut slots) {
-      Ok(consumed) => consumed,
-      Err(e) => {
-        // The decoder stops as soon as the array is full, so an error always has a slot.
-        slots.write(
-          KIND_ERROR,
-          e.index().into(),
-          e.detail() as i32,
-          e.close_code().into(),
-        );
-        chunk.len()
-      }
-    };
-    slots.out[0] = consumed as i32;
-    let count = slots.count as u32;
-    self.report(&env);
-    count
   }
 
   /// Takes the payload of the last held message (zero-copy hand-over of the Rust buffer).

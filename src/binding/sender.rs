@@ -2,8 +2,6 @@
 
 use crate::proto::encoder::{self, FrameOptions, MaskPool};
 use crate::proto::OpCode;
-use napi::bindgen_prelude::*;
-use napi_derive::napi;
 use std::cell::RefCell;
 
 /// Flag bits of `frameInto`'s `flags` (the low 4 bits are the opcode).
@@ -15,13 +13,6 @@ const FLAG_HEADER_ONLY: u32 = 0x100;
 
 thread_local! {
   static MASKS: RefCell<MaskPool> = RefCell::new(MaskPool::new());
-}
-
-/// Whether two byte slices share memory.
-fn overlaps(a: &[u8], b: &[u8]) -> bool {
-  let (a0, a1) = (a.as_ptr() as usize, a.as_ptr() as usize + a.len());
-  let (b0, b1) = (b.as_ptr() as usize, b.as_ptr() as usize + b.len());
-  a0 < b1 && b0 < a1
 }
 
 /// The masking key the flags ask for: random from the pool, the given one, or none.
@@ -41,22 +32,15 @@ pub(crate) fn mask_key(flags: u32, mask: u32) -> Option<[u8; 4]> {
 /// (a big-endian u32 key), `0x80` mask with a random key from the pool, `0x100` header only
 /// (the caller writes `data` itself after it; unmasked frames only). `data` is never
 /// modified: a masked payload is written masked into `out`.
-#[napi(catch_unwind)]
-pub fn frame_into(
-  mut out: Uint8ArraySlice,
+/// Exported to JS as the raw callback `frameInto(out, offset, data, flags, mask)` (`raw.rs`):
+/// it runs once per sent message. `out` and `data` must not overlap (checked by the caller).
+pub(crate) fn frame_into(
+  out: &mut [u8],
   offset: u32,
   data: &[u8],
   flags: u32,
   mask: u32,
-) -> Result<u32> {
-  // SAFETY: the JS thread is blocked for the call; overlap with `data` is refused below.
-  let out = unsafe { out.as_mut() };
-  if overlaps(out, data) {
-    return Err(Error::new(
-      Status::InvalidArg,
-      "The output buffer overlaps the data",
-    ));
-  }
+) -> std::result::Result<u32, &'static [u8]> {
   let key = mask_key(flags, mask);
   let opts = FrameOptions {
     opcode: OpCode::from(flags as u8),
@@ -69,10 +53,7 @@ pub fn frame_into(
     encoder::header_len(data.len(), key.is_some()) + if header_only { 0 } else { data.len() };
   let offset = offset as usize;
   if offset.checked_add(need).is_none_or(|end| end > out.len()) {
-    return Err(Error::new(
-      Status::InvalidArg,
-      "The output buffer is too small",
-    ));
+    return Err(b"The output buffer is too small\0");
   }
   let written = if header_only {
     encoder::write_header(&mut out[offset..], data.len(), &opts)
