@@ -74,6 +74,16 @@ function handedAlone(chunk, length) {
 function flushAll() {
   const sockets = dirty;
   dirty = [];
+  flushSockets(sockets);
+}
+
+/**
+ * Hands the queued writes of `sockets` to the I/O thread (see `flushAll()`).
+ *
+ * @param {NativeSocket[]} sockets The sockets
+ * @private
+ */
+function flushSockets(sockets) {
   let total = 0;
   let count = 0;
   for (const socket of sockets) {
@@ -266,11 +276,7 @@ class NativeSocket extends EventEmitter {
 
   /** Hands this socket's writes to the I/O thread now (before `end()`). @private */
   _flush() {
-    if (this._chunks.length === 0 || this.destroyed) return;
-    const sockets = dirty;
-    dirty = [this];
-    flushAll();
-    dirty = sockets.filter((socket) => socket !== this);
+    flushSockets([this]);
   }
 
   /**

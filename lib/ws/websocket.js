@@ -1043,6 +1043,7 @@ function receiverOnMessage(data, isBinary) {
  */
 function sendFramed(websocket, data, options, cb) {
   const sender = websocket._sender;
+  // `_state` 0 is the Sender's DEFAULT: no Blob being read, nothing queued.
   if (sender._state !== 0 || !sender._firstFragment || websocket._maxBackpressure > 0) return false;
 
   let length;

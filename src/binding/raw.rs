@@ -22,16 +22,34 @@ use std::ptr;
 /// `env` and `value` come from the current callback; the slice lives while the JS thread is
 /// inside the callback (the caller holds the arguments).
 unsafe fn bytes<'a>(env: sys::napi_env, value: sys::napi_value) -> Option<&'a mut [u8]> {
+  let (data, len) = unsafe { raw_bytes(env, value) }?;
+  Some(unsafe { slice_mut(data, len) })
+}
+
+/// The address and length of a Buffer / Uint8Array argument (no slice is made yet, so that
+/// two arguments may be checked for overlap first).
+///
+/// # Safety
+/// As for [`bytes`].
+unsafe fn raw_bytes(env: sys::napi_env, value: sys::napi_value) -> Option<(*mut u8, usize)> {
   let mut data: *mut c_void = ptr::null_mut();
   let mut len = 0usize;
   if unsafe { sys::napi_get_buffer_info(env, value, &mut data, &mut len) } != sys::Status::napi_ok {
     return None;
   }
-  Some(if len == 0 {
+  Some((data.cast(), len))
+}
+
+/// A slice over `len` bytes at `data` (an empty one when `len` is 0, whatever `data` is).
+///
+/// # Safety
+/// `data..data + len` is live, writable memory that nothing else references meanwhile.
+unsafe fn slice_mut<'a>(data: *mut u8, len: usize) -> &'a mut [u8] {
+  if len == 0 {
     &mut []
   } else {
-    unsafe { std::slice::from_raw_parts_mut(data.cast(), len) }
-  })
+    unsafe { std::slice::from_raw_parts_mut(data, len) }
+  }
 }
 
 /// Reads an unsigned 32-bit integer argument.
@@ -198,20 +216,6 @@ unsafe fn receiver_push_cb_body(
   }
 }
 
-/// The address and length of a Buffer / Uint8Array argument (no slice is made yet, so that
-/// two arguments may be checked for overlap first).
-///
-/// # Safety
-/// As for [`bytes`].
-unsafe fn raw_bytes(env: sys::napi_env, value: sys::napi_value) -> Option<(*mut u8, usize)> {
-  let mut data: *mut c_void = ptr::null_mut();
-  let mut len = 0usize;
-  if unsafe { sys::napi_get_buffer_info(env, value, &mut data, &mut len) } != sys::Status::napi_ok {
-    return None;
-  }
-  Some((data.cast(), len))
-}
-
 /// `frameInto(out, offset, data, flags, mask)`: `sender::frame_into` as a raw callback (once
 /// per sent message; see `receiverPush` for why).
 unsafe fn frame_into_cb_body(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
@@ -246,16 +250,8 @@ unsafe fn frame_into_cb_body(env: sys::napi_env, info: sys::napi_callback_info) 
     {
       return throw(env, b"The output buffer overlaps the data\0");
     }
-    let out: &mut [u8] = if out_len == 0 {
-      &mut []
-    } else {
-      std::slice::from_raw_parts_mut(out_ptr, out_len)
-    };
-    let data: &[u8] = if data_len == 0 {
-      &[]
-    } else {
-      std::slice::from_raw_parts(data_ptr, data_len)
-    };
+    let out = slice_mut(out_ptr, out_len);
+    let data: &[u8] = slice_mut(data_ptr, data_len);
     match frame_into(out, offset as u32, data, flags as u32, key as u32) {
       Ok(written) => {
         let mut result = ptr::null_mut();

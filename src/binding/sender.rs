@@ -32,6 +32,7 @@ pub(crate) fn mask_key(flags: u32, mask: u32) -> Option<[u8; 4]> {
 /// (a big-endian u32 key), `0x80` mask with a random key from the pool, `0x100` header only
 /// (the caller writes `data` itself after it; unmasked frames only). `data` is never
 /// modified: a masked payload is written masked into `out`.
+///
 /// Exported to JS as the raw callback `frameInto(out, offset, data, flags, mask)` (`raw.rs`):
 /// it runs once per sent message. `out` and `data` must not overlap (checked by the caller).
 pub(crate) fn frame_into(
