@@ -339,13 +339,23 @@ impl Io {
     let mut queued = 0usize;
     let mut commands: Vec<(u32, Command)> = Vec::new();
     let mut current: Option<(u32, Vec<u8>)> = None;
+    // Parts come grouped by connection: look each connection up once per group.
+    let mut checked: Option<(u32, bool)> = None;
     for part in parts.chunks_exact(3) {
       let (id, head, len) = (part[0], part[1], part[2] as usize);
       let Some(bytes) = data.get(at..at + len) else {
         break;
       };
       at += len;
-      if !self.open.contains(&id) {
+      let open = match checked {
+        Some((last, open)) if last == id => open,
+        _ => {
+          let open = self.open.contains(&id);
+          checked = Some((id, open));
+          open
+        }
+      };
+      if !open {
         continue;
       }
       queued += 1;
