@@ -458,6 +458,12 @@ declare namespace WebSocket {
     handshakeTimeout?: number | undefined;
     /** Most redirects followed (default 10). */
     maxRedirects?: number | undefined;
+    /**
+     * oxws: after the handshake, a plain-TCP connection is read, decoded and written by the
+     * addon's I/O thread; `ws._socket` is then a `NativeSocket` stand-in (default `false`;
+     * see README "nativeIO"). `wss:` and `ws+unix:` connections stay on Node sockets.
+     */
+    nativeIO?: boolean | undefined;
     /** permessage-deflate (default `true`). */
     perMessageDeflate?: boolean | PerMessageDeflateOptions | undefined;
     localAddress?: string | undefined;

@@ -5,12 +5,19 @@
  * for the case count, runs every case one at a time echoing each message with its type,
  * then asks the suite to write its report.
  *
- * Usage: node examples/autobahn-client.js <base-url> <agent>
+ * Usage: node examples/autobahn-client.js <base-url> <agent> [--native-io] [--no-deflate]
+ *
+ * `--native-io`: the connections use `nativeIO` (frames read, decoded, framed and masked on
+ * the addon's I/O thread). `--no-deflate`: permessage-deflate is not offered (run the suite
+ * with `--allow-unimplemented`), so every send takes nativeIO's framing fast path.
  */
 
 const WebSocket = require('..');
 
-const [base = 'ws://127.0.0.1:9001', agent = 'oxws'] = process.argv.slice(2);
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const nativeIO = process.argv.includes('--native-io');
+const perMessageDeflate = !process.argv.includes('--no-deflate');
+const [base = 'ws://127.0.0.1:9001', agent = 'oxws'] = args;
 
 /**
  * Opens a connection to a path of the suite.
@@ -19,7 +26,7 @@ const [base = 'ws://127.0.0.1:9001', agent = 'oxws'] = process.argv.slice(2);
  * @return {WebSocket} The client
  */
 function open(path) {
-  return new WebSocket(base + path, { perMessageDeflate: true, maxFragments: 0 });
+  return new WebSocket(base + path, { perMessageDeflate, maxFragments: 0, nativeIO });
 }
 
 /**

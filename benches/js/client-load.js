@@ -2,7 +2,7 @@
 
 /**
  * Client-side load (one process): `node client-load.js <impl> <port> <conns> <inflight>
- * <size> <seconds>`, impl `oxws` or `ws`. Opens `conns` WebSocket clients to a native echo
+ * <size> <seconds>`, impl `oxws`, `oxws-native` (nativeIO) or `ws`. Opens `conns` WebSocket clients to a native echo
  * server, keeps `inflight` binary messages of `size` bytes in flight on each, and after a
  * warm-up measures this process's CPU over `seconds`. Prints `{messages, cpu, perCpuSecond,
  * mbPerCpuSecond}`.
@@ -11,7 +11,8 @@
 const path = require('path');
 
 const [impl, port, conns, inflight, size, seconds] = process.argv.slice(2);
-const WebSocket = require(impl === 'oxws' ? path.join(__dirname, '..', '..') : 'ws');
+const WebSocket = require(impl.startsWith('oxws') ? path.join(__dirname, '..', '..') : 'ws');
+const nativeIO = impl === 'oxws-native' ? { nativeIO: true } : {};
 const payload = Buffer.alloc(Number(size), 7);
 
 let messages = 0;
@@ -19,7 +20,7 @@ let measuring = false;
 let opened = 0;
 
 for (let i = 0; i < Number(conns); i++) {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { perMessageDeflate: false, maxPayload: 0 });
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { perMessageDeflate: false, maxPayload: 0, ...nativeIO });
   ws.on('error', (err) => {
     console.error(err.message);
     process.exit(1);

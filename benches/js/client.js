@@ -1,9 +1,10 @@
 'use strict';
 
 /**
- * Client side: oxws clients vs ws clients (with and without bufferutil) driving a native
- * echo server (`benches/loadgen` `oxws-echo`, Rust/tokio, one thread), messages (or MB) per
- * client CPU-second; fresh processes, interleaved rounds, median of paired ratios.
+ * Client side: oxws clients (Node sockets, and `nativeIO`) vs ws clients (with and without
+ * bufferutil) driving a native echo server (`benches/loadgen` `oxws-echo`, Rust/tokio, one
+ * thread), messages (or MB) per client CPU-second (all threads of the client process);
+ * fresh processes, interleaved rounds, median of paired ratios.
  *
  *   node benches/js/client.js [--quick]
  *
@@ -20,6 +21,7 @@ const SECONDS = quick ? 1.5 : 4;
 
 const IMPLS = [
   { name: 'oxws', impl: 'oxws', env: {} },
+  { name: 'oxws nativeIO', impl: 'oxws-native', env: {} },
   { name: 'ws+bufferutil', impl: 'ws', env: {} },
   { name: 'ws', impl: 'ws', env: { WS_NO_BUFFER_UTIL: '1' } }
 ];
@@ -79,7 +81,8 @@ async function main() {
           e.name,
           {
             value: median(per[e.name].map((x) => x[metric])),
-            ratioVsOxws: median(per[e.name].map((x, i) => per.oxws[i][metric] / x[metric]))
+            ratioVsOxws: median(per[e.name].map((x, i) => per.oxws[i][metric] / x[metric])),
+            ratioVsWsBufferutil: median(per[e.name].map((x, i) => x[metric] / per['ws+bufferutil'][i][metric]))
           }
         ])
       )
@@ -88,16 +91,18 @@ async function main() {
   }
   save('client', results);
   const lines = [
-    '| scenario (client side) | metric | oxws | ws+bufferutil | ws | oxws / ws+bufferutil | oxws / ws |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: |'
+    '| scenario (client side) | metric | oxws | ws+bufferutil | ws | oxws / ws+bufferutil | oxws / ws | oxws nativeIO | nativeIO / ws+bufferutil |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'
   ];
   for (const [id, row] of Object.entries(results)) {
     const unit = row.metric === 'mbPerCpuSecond' ? 'MB per client CPU-s' : 'msgs per client CPU-s';
     const { oxws, ws } = row.impls;
     const wb = row.impls['ws+bufferutil'];
+    const nio = row.impls['oxws nativeIO'];
     lines.push(
       `| (${id}) ${row.title} | ${unit} | ${fmt(oxws.value)} | ${fmt(wb.value)} | ${fmt(ws.value)} | ` +
-        `${wb.ratioVsOxws.toFixed(2)}x | ${ws.ratioVsOxws.toFixed(2)}x |`
+        `${wb.ratioVsOxws.toFixed(2)}x | ${ws.ratioVsOxws.toFixed(2)}x | ${fmt(nio.value)} | ` +
+        `${nio.ratioVsWsBufferutil.toFixed(2)}x |`
     );
   }
   console.log(lines.join('\n'));

@@ -101,7 +101,7 @@ function dispatch() {
 
 /**
  * Whether `socket` can be handed over: a plain TCP `net.Socket` with an open descriptor
- * (TLS connections stay on Node sockets).
+ * (TLS and IPC connections stay on Node sockets).
  *
  * @param {Duplex} socket The upgraded socket
  * @return {Boolean} Whether nativeIO can take it
@@ -110,6 +110,7 @@ function canAdopt(socket) {
   return (
     socket instanceof net.Socket &&
     !socket.encrypted &&
+    (socket.remoteFamily === 'IPv4' || socket.remoteFamily === 'IPv6') &&
     socket._handle != null &&
     typeof socket._handle.fd === 'number' &&
     socket._handle.fd >= 0 &&

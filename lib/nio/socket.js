@@ -31,6 +31,10 @@ const PROTOCOL_ERROR = 11;
 /** Bytes queued above which `write()` returns false (and `'drain'` follows), as net.Socket. */
 const HIGH_WATER_MARK = 16 * 1024;
 
+/** `head` bits of a write part (`src/nio/mod.rs`): frame it; mask the frame. */
+const HEAD_FRAME = 0x100;
+const HEAD_MASKED = 0x200;
+
 /** Sockets with writes to hand over at the end of this tick. */
 let dirty = [];
 
@@ -45,7 +49,8 @@ const SCRATCH_MAX = 1024 * 1024;
 const LARGE_PART = 64 * 1024;
 
 /**
- * The header length of an unmasked frame with a payload of `n` bytes.
+ * The header length of an unmasked frame with a payload of `n` bytes (a masked one has 4
+ * more).
  *
  * @param {Number} n Payload length
  * @return {Number} 2, 4 or 10
@@ -239,17 +244,22 @@ class NativeSocket extends EventEmitter {
   }
 
   /**
-   * Queues one unmasked frame, framed on the I/O thread (the ws API's fast send path).
+   * Queues one frame, framed on the I/O thread (the ws API's fast send path).
    *
    * @param {Number} first The first header byte (FIN, RSV and opcode bits)
    * @param {(Buffer|String)} payload The payload (a string is sent as UTF-8)
    * @param {Number} length The payload's length in bytes
+   * @param {Boolean} masked Mask it with a random key (client connections)
    * @param {Function} [cb] Called once the frame is written (with an error if it never is)
    * @return {Boolean} False once more than 16 KiB is queued (`'drain'` follows)
    */
-  writeFrame(first, payload, length, cb) {
+  writeFrame(first, payload, length, masked, cb) {
     if (!this.writable) return this.write(payload, cb);
-    this._chunks.push(0x100 | first, length, payload);
+    if (masked) {
+      this._chunks.push(HEAD_FRAME | HEAD_MASKED | first, length, payload);
+      return this._queue(headerLength(length) + 4 + length, cb);
+    }
+    this._chunks.push(HEAD_FRAME | first, length, payload);
     return this._queue(headerLength(length) + length, cb);
   }
 

@@ -16,7 +16,7 @@ const PerMessageDeflate = require('./permessage-deflate');
 const subprotocol = require('./subprotocol');
 const WebSocket = require('./websocket');
 const { CLOSE_TIMEOUT, EMPTY_BUFFER, kWebSocket } = require('../constants');
-const { decoderConfig } = require('../core/receiver');
+const { adoptConnection } = require('./native-io');
 
 /**
  * Whether a `Sec-WebSocket-Key` is base64 of 16 bytes (22 base64 characters then `==`), checked
@@ -48,13 +48,6 @@ const CLOSED = 2;
  * socket and a parser until this drops it (Node's own default is 60 s for the headers).
  */
 const HANDSHAKE_TIMEOUT = 10000;
-
-/** `lib/nio`, loaded on first use (only servers with `nativeIO` need it). */
-let nioModule = null;
-function nio() {
-  if (nioModule === null) nioModule = require('../nio');
-  return nioModule;
-}
 
 /**
  * The `http.createServer` options that enforce `handshakeTimeout`.
@@ -406,30 +399,6 @@ class WebSocketServer extends EventEmitter {
   }
 
   /**
-   * `nativeIO`: hands the connection to the I/O thread, which decodes its frames with this
-   * server's limits (and inflates them when permessage-deflate was accepted).
-   *
-   * @param {net.Socket} socket The upgraded socket
-   * @param {Buffer} head Bytes after the request
-   * @param {Object} extensions The accepted extensions
-   * @return {NativeSocket} The stand-in socket
-   * @private
-   */
-  _adoptNative(socket, head, extensions) {
-    const deflate = extensions[PerMessageDeflate.extensionName];
-    const config = decoderConfig({
-      isServer: true,
-      skipUTF8Validation: this.options.skipUTF8Validation,
-      compression: !!deflate,
-      maxPayload: this.options.maxPayload,
-      maxFragments: this.options.maxFragments,
-      maxBufferedChunks: this.options.maxBufferedChunks
-    });
-    const inflate = deflate && deflate.params ? deflate.inflateSettings() : null;
-    return nio().adopt(socket, head, { config, inflate });
-  }
-
-  /**
    * Writes the 101 response and creates the WebSocket.
    *
    * @param {Object} extensions The accepted extensions
@@ -484,9 +453,12 @@ class WebSocketServer extends EventEmitter {
 
     this.emit('headers', headers, req);
 
-    if (this.options.nativeIO && nio().canAdopt(socket)) {
-      socket = this._adoptNative(socket, head, extensions);
-      head = EMPTY_BUFFER;
+    if (this.options.nativeIO) {
+      const stand = adoptConnection(socket, head, extensions, true, this.options);
+      if (stand !== null) {
+        socket = stand;
+        head = EMPTY_BUFFER;
+      }
     }
 
     socket.write(headers.concat('\r\n').join('\r\n'));

@@ -103,8 +103,8 @@ class WebSocket extends EventEmitter {
     this._receiver = null;
     this._sender = null;
     this._socket = null;
-    // nativeIO server connections without permessage-deflate: sends are framed on the I/O
-    // thread (see `send()`).
+    // nativeIO connections without permessage-deflate: sends are framed (and, from clients,
+    // masked) on the I/O thread (see `send()`).
     this._frameSocket = null;
 
     if (address !== null) {
@@ -225,7 +225,7 @@ class WebSocket extends EventEmitter {
     this._receiver = receiver;
     this._sender = sender;
     this._socket = socket;
-    if (socket._decodes === true && this._isServer && !this._extensions[PerMessageDeflate.extensionName]) {
+    if (socket._decodes === true && !this._extensions[PerMessageDeflate.extensionName]) {
       this._frameSocket = socket;
     }
 
@@ -531,6 +531,9 @@ function protocolsFromOptions(options) {
  * @param {Number} [options.maxPayload=104857600] Largest message
  * @param {Number} [options.maxPendingAutoPongs=60] Most unwritten automatic pongs
  * @param {Number} [options.maxRedirects=10] Most redirects followed
+ * @param {Boolean} [options.nativeIO=false] oxws: after the handshake, a plain-TCP connection
+ *     is read and written by the addon's I/O thread (see README "nativeIO"); `ws._socket` is
+ *     then a `NativeSocket`. `wss:` and `ws+unix:` connections stay on Node sockets.
  * @param {String} [options.origin] The `Origin` (or `Sec-WebSocket-Origin`) header
  * @param {(Boolean|Object)} [options.perMessageDeflate=true] permessage-deflate
  * @param {Number} [options.protocolVersion=13] `Sec-WebSocket-Version` (8 or 13)
@@ -845,6 +848,14 @@ function initAsClient(websocket, address, protocols, options) {
       websocket._extensions[PerMessageDeflate.extensionName] = perMessageDeflate;
     }
 
+    if (opts.nativeIO) {
+      const stand = require('./native-io').adoptConnection(socket, head, websocket._extensions, false, opts);
+      if (stand !== null) {
+        socket = stand;
+        head = EMPTY_BUFFER;
+      }
+    }
+
     websocket.setSocket(socket, head, {
       allowSynchronousEvents: opts.allowSynchronousEvents,
       generateMask: opts.generateMask,
@@ -1029,10 +1040,11 @@ function receiverOnMessage(data, isBinary) {
 }
 
 /**
- * The `nativeIO` fast path of `send()`: a whole unmasked, uncompressed text or binary
- * message, with no send queued before it, is handed to the `NativeSocket` as one frame (the
- * I/O thread writes its header). Anything else (fragments, masking, Blobs, other data types,
- * `maxBackpressure`) takes the general path.
+ * The `nativeIO` fast path of `send()`: a whole uncompressed text or binary message, with no
+ * send queued before it, is handed to the `NativeSocket` as one frame (the I/O thread writes
+ * its header, and masks it with a key of its own pool when masked). Anything else
+ * (fragments, keys from `generateMask`, Blobs, other data types, `maxBackpressure`) takes the
+ * general path.
  *
  * @param {WebSocket} websocket An OPEN WebSocket with a `_frameSocket`
  * @param {*} data The message
@@ -1052,17 +1064,22 @@ function sendFramed(websocket, data, options, cb) {
   else return false;
 
   let binary = typeof data !== 'string';
+  let masked = !websocket._isServer;
   if (typeof options === 'function') {
     cb = options;
   } else if (options !== undefined) {
-    // As `{ fin: true, mask: false, binary, ...options }`: a present key wins even if undefined.
+    // As `{ binary, mask: !isServer, fin: true, ...options }`: a present key wins even if
+    // undefined.
     const fin = options.fin;
-    if (options.mask || (fin !== true && (fin !== undefined || 'fin' in options))) return false;
+    if (fin !== true && (fin !== undefined || 'fin' in options)) return false;
+    if ('mask' in options) masked = !!options.mask;
     if (options.binary !== undefined) binary = !!options.binary;
     else if ('binary' in options) binary = false;
   }
+  // Keys from the user's `generateMask` are applied by the general path.
+  if (masked && sender._generateMask !== undefined) return false;
 
-  websocket._frameSocket.writeFrame(binary ? 0x82 : 0x81, data, length, cb);
+  websocket._frameSocket.writeFrame(binary ? 0x82 : 0x81, data, length, masked, cb);
   return true;
 }
 

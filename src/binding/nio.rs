@@ -117,7 +117,7 @@ pub fn nio_adopt(
 }
 
 /// Queues bytes for a connection (copied once): as they are when `head` is 0, else as the
-/// payload of one unmasked frame (`head` as in `nioWriteBatch`). Used for large payloads, which
+/// payload of one frame (`head` as in `nioWriteBatch`). Used for large payloads, which
 /// would otherwise be copied into the batch first. False when the connection is gone.
 #[napi]
 pub fn nio_write(id: u32, head: u32, data: &[u8]) -> Result<bool> {
@@ -126,7 +126,8 @@ pub fn nio_write(id: u32, head: u32, data: &[u8]) -> Result<bool> {
 
 /// Queues bytes for several connections in one call: `parts` is `[id, head, length, …]`, the
 /// lengths splitting `data` in order; `head` 0 for raw bytes, else `0x100 | first header
-/// byte` to frame the part as one unmasked frame (see `Io::write_batch`). Returns how many
+/// byte` to frame the part as one frame, `| 0x200` to mask it with a random key (see
+/// `Io::write_batch`). Returns how many
 /// parts were queued.
 #[napi]
 pub fn nio_write_batch(parts: &[u32], data: &[u8]) -> Result<u32> {

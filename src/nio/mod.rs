@@ -13,7 +13,7 @@
 
 mod conn;
 
-use crate::proto::encoder::{write_header, FrameOptions};
+use crate::proto::encoder::{header_len, write_frame, write_header, FrameOptions, MaskPool};
 use crate::proto::header::MAX_HEADER_LEN;
 use crate::proto::{Decoder, OpCode};
 use std::collections::{HashMap, HashSet};
@@ -90,15 +90,27 @@ impl Batch {
   }
 }
 
-/// Appends one unmasked frame: the header (first byte `first`: FIN, RSV and opcode bits),
-/// then `payload`.
-fn append_frame(out: &mut Vec<u8>, first: u8, payload: &[u8]) {
+/// `head` of a write part: frame the part (first header byte in the low 8 bits).
+pub const HEAD_FRAME: u32 = 0x100;
+/// `head` of a write part: mask the frame with a fresh random key (client connections).
+pub const HEAD_MASKED: u32 = 0x200;
+
+/// Appends one frame: the header (first byte `head & 0xff`: FIN, RSV and opcode bits), then
+/// `payload`, masked with the next key of `masks` when `head` has [`HEAD_MASKED`].
+fn append_frame(out: &mut Vec<u8>, head: u32, payload: &[u8], masks: &mut MaskPool) {
+  let first = head as u8;
   let opts = FrameOptions {
     opcode: OpCode::from(first),
     fin: first & 0x80 != 0,
     rsv1: first & 0x40 != 0,
-    mask: None,
+    mask: (head & HEAD_MASKED != 0).then(|| masks.next_key()),
   };
+  if opts.mask.is_some() {
+    let at = out.len();
+    out.resize(at + header_len(payload.len(), true) + payload.len(), 0);
+    write_frame(&mut out[at..], payload, &opts);
+    return;
+  }
   let mut header = [0u8; MAX_HEADER_LEN];
   let n = write_header(&mut header, payload.len(), &opts);
   out.reserve(n + payload.len());
@@ -226,6 +238,8 @@ pub struct Io {
   /// Connections adopted and not yet reported closed.
   open: HashSet<u32>,
   next_id: u32,
+  /// Keys for masked frames ([`HEAD_MASKED`]).
+  masks: MaskPool,
   _thread: std::thread::JoinHandle<()>,
   _stop: tokio::sync::oneshot::Sender<()>,
 }
@@ -259,6 +273,7 @@ impl Io {
       runtime: handle,
       open: HashSet::new(),
       next_id: 1,
+      masks: MaskPool::new(),
       _thread: thread,
       _stop: stop,
     })
@@ -317,21 +332,22 @@ impl Io {
     self.send(id, Command::Write(data))
   }
 
-  /// Queues one part (copied): raw bytes when `head` is 0, else the payload of one unmasked
-  /// frame (`head` as in [`Io::write_batch`]). False if the connection is unknown or gone.
+  /// Queues one part (copied): raw bytes when `head` is 0, else the payload of one frame
+  /// (`head` as in [`Io::write_batch`]). False if the connection is unknown or gone.
   pub fn write_part(&mut self, id: u32, head: u32, data: &[u8]) -> bool {
     if head == 0 {
       return self.write(id, data.to_vec());
     }
     let mut out = Vec::new();
-    append_frame(&mut out, head as u8, data);
+    append_frame(&mut out, head, data, &mut self.masks);
     self.write(id, out)
   }
 
   /// Queues bytes for several connections at once: `parts` is `[id, head, length, …]`, the
   /// lengths splitting `data` in order. `head` 0 queues the bytes as they are; otherwise the
-  /// bytes are the payload of one unmasked frame whose first header byte (FIN, RSV, opcode) is
-  /// `head & 0xff` (`head` = `0x100 | byte`), and its header is written here. Consecutive
+  /// bytes are the payload of one frame whose first header byte (FIN, RSV, opcode) is
+  /// `head & 0xff` (`head` = [`HEAD_FRAME`] `| byte`, plus [`HEAD_MASKED`] to mask it with a
+  /// random key), and its header is written here. Consecutive
   /// parts of one connection become one queued buffer. Unknown ids are skipped. Returns how
   /// many parts were queued (a part past the end of `data` stops the batch).
   pub fn write_batch(&mut self, parts: &[u32], data: &[u8]) -> usize {
@@ -371,7 +387,7 @@ impl Io {
       if head == 0 {
         out.extend_from_slice(bytes);
       } else {
-        append_frame(out, head as u8, bytes);
+        append_frame(out, head, bytes, &mut self.masks);
       }
     }
     if let Some((id, out)) = current {

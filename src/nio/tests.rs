@@ -189,3 +189,44 @@ fn write_batch_frames_parts_and_keeps_raw_parts_as_they_are() {
   peer.read_exact(&mut got).unwrap();
   assert_eq!(got, expected);
 }
+
+/// Reads one masked frame with a payload shorter than 126 bytes; returns (first byte, key,
+/// unmasked payload).
+fn read_masked(peer: &mut TcpStream) -> (u8, [u8; 4], Vec<u8>) {
+  let mut head = [0u8; 6];
+  peer.read_exact(&mut head).unwrap();
+  assert_eq!(head[1] & 0x80, 0x80, "mask bit");
+  let key = [head[2], head[3], head[4], head[5]];
+  let mut payload = vec![0u8; (head[1] & 0x7f) as usize];
+  peer.read_exact(&mut payload).unwrap();
+  for (i, b) in payload.iter_mut().enumerate() {
+    *b ^= key[i & 3];
+  }
+  (head[0], key, payload)
+}
+
+#[test]
+fn masked_parts_get_a_fresh_key_each_in_batches_and_alone() {
+  let (mut io, _woken, mut peer, id) = setup();
+  let data = b"onetwo".to_vec();
+  let parts = [
+    id,
+    HEAD_FRAME | HEAD_MASKED | 0x81,
+    3,
+    id,
+    HEAD_FRAME | HEAD_MASKED | 0x82,
+    3,
+  ];
+  assert_eq!(io.write_batch(&parts, &data), 2);
+  assert!(io.write_part(id, HEAD_FRAME | HEAD_MASKED | 0x81, b"three"));
+  let (a, key_a, one) = read_masked(&mut peer);
+  let (b, key_b, two) = read_masked(&mut peer);
+  let (c, key_c, three) = read_masked(&mut peer);
+  assert_eq!((a, one.as_slice()), (0x81, &b"one"[..]));
+  assert_eq!((b, two.as_slice()), (0x82, &b"two"[..]));
+  assert_eq!((c, three.as_slice()), (0x81, &b"three"[..]));
+  assert!(
+    key_a != key_b && key_b != key_c,
+    "keys repeat: {key_a:?} {key_b:?} {key_c:?}"
+  );
+}
