@@ -76,6 +76,20 @@ describe('bufferutil drop-in', () => {
     assert.ok(data.equals(copy));
   });
 
+  it('masks correctly when source and output overlap at an offset, and when the key is in the data', () => {
+    const data = crypto.randomBytes(1000);
+    const copy = Buffer.from(data);
+    native.mask(data, MASK, data, 3, 990); // output starts 3 bytes into the source
+    const expected = Buffer.from(copy);
+    for (let i = 0; i < 990; i++) expected[3 + i] = copy[i] ^ MASK[i & 3];
+    assert.ok(data.equals(expected));
+
+    const withKey = crypto.randomBytes(200);
+    const before = Buffer.from(withKey);
+    native.unmask(withKey, withKey); // the key is the buffer's own first 4 bytes, read first
+    for (let i = 0; i < 200; i++) assert.strictEqual(withKey[i], before[i] ^ before[i & 3]);
+  });
+
   it('throws on out-of-range arguments instead of writing out of bounds', () => {
     const out = Buffer.alloc(100);
     assert.throws(() => native.mask(Buffer.alloc(100), MASK, out, 50, 100), /out of range/);

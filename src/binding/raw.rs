@@ -94,23 +94,32 @@ unsafe fn args<const N: usize>(
   argv
 }
 
-fn key(mask: &[u8]) -> Option<[u8; 4]> {
-  match mask {
-    [a, b, c, d, ..] => Some([*a, *b, *c, *d]),
-    _ => None,
+/// Reads the first 4 bytes of a masking-key argument: `None` if it is not a Buffer, `Some(None)`
+/// if it is shorter. A copy, so the key may live in the same memory as the data.
+///
+/// # Safety
+/// As for [`bytes`].
+unsafe fn key(env: sys::napi_env, value: sys::napi_value) -> Option<Option<[u8; 4]>> {
+  let (data, len) = unsafe { raw_bytes(env, value) }?;
+  if len < 4 {
+    return Some(None);
   }
+  // SAFETY: `data` has at least 4 readable bytes; nothing writes them during the read.
+  Some(Some(unsafe { ptr::read_unaligned(data.cast::<[u8; 4]>()) }))
 }
 
 /// `mask(source, mask, output, offset, length)`.
 unsafe fn mask_cb_body(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
   // SAFETY: all values come from this callback; slices are used before it returns. `source`
-  // and `output` may alias (masking in place), so the source is copied first when they do.
+  // and `output` may be the same memory (masking in place): they are checked on raw
+  // addresses, and the source is copied first when they overlap, so no shared and mutable
+  // slice of the same bytes ever exist together.
   unsafe {
     let [a0, a1, a2, a3, a4] = args::<5>(env, info);
-    let (Some(source), Some(m), Some(output), Some(offset), Some(length)) = (
-      bytes(env, a0),
-      bytes(env, a1),
-      bytes(env, a2),
+    let (Some((src, src_len)), Some(k), Some((out, out_len)), Some(offset), Some(length)) = (
+      raw_bytes(env, a0),
+      key(env, a1),
+      raw_bytes(env, a2),
       uint(env, a3),
       uint(env, a4),
     ) else {
@@ -119,24 +128,26 @@ unsafe fn mask_cb_body(env: sys::napi_env, info: sys::napi_callback_info) -> sys
         b"mask(source, mask, output, offset, length): bad arguments\0",
       );
     };
-    let Some(k) = key(m) else {
+    let Some(k) = k else {
       return throw(env, b"The mask must be at least 4 bytes\0");
     };
-    if length > source.len()
-      || offset
-        .checked_add(length)
-        .is_none_or(|end| end > output.len())
-    {
+    if length > src_len || offset.checked_add(length).is_none_or(|end| end > out_len) {
       return throw(env, b"The offset and length are out of range\0");
     }
-    let src_range = source.as_ptr() as usize..source.as_ptr() as usize + length;
-    let dst = &mut output[offset..offset + length];
-    let dst_range = dst.as_ptr() as usize..dst.as_ptr() as usize + length;
-    if src_range.start < dst_range.end && dst_range.start < src_range.end {
-      let copy = source[..length].to_vec();
-      mask::mask_into(&copy, k, dst);
+    if length == 0 {
+      return ptr::null_mut();
+    }
+    let dst_at = out.add(offset);
+    let (s, d) = (src as usize, dst_at as usize);
+    if s < d + length && d < s + length {
+      let copy = std::slice::from_raw_parts(src, length).to_vec();
+      mask::mask_into(&copy, k, slice_mut(dst_at, length));
     } else {
-      mask::mask_into(&source[..length], k, dst);
+      mask::mask_into(
+        std::slice::from_raw_parts(src, length),
+        k,
+        slice_mut(dst_at, length),
+      );
     }
     ptr::null_mut()
   }
@@ -144,13 +155,13 @@ unsafe fn mask_cb_body(env: sys::napi_env, info: sys::napi_callback_info) -> sys
 
 /// `unmask(buffer, mask)`.
 unsafe fn unmask_cb_body(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
-  // SAFETY: as for `mask_cb`.
+  // SAFETY: as for `mask_cb`; the key is copied before the buffer's slice exists.
   unsafe {
     let [a0, a1] = args::<2>(env, info);
-    let (Some(buffer), Some(m)) = (bytes(env, a0), bytes(env, a1)) else {
+    let (Some(k), Some(buffer)) = (key(env, a1), bytes(env, a0)) else {
       return throw(env, b"unmask(buffer, mask): bad arguments\0");
     };
-    let Some(k) = key(m) else {
+    let Some(k) = k else {
       return throw(env, b"The mask must be at least 4 bytes\0");
     };
     mask::apply_mask(buffer, k, 0);
