@@ -19,7 +19,7 @@ use super::config::{Config, Masking};
 use super::deflate::{InflateError, Inflater};
 use super::error::ProtocolError;
 use super::header::{FrameHeader, MAX_HEADER_LEN, RSV1, RSV2, RSV3};
-use super::mask::apply_mask;
+use super::mask::{apply_mask, extend_masked};
 use super::opcode::OpCode;
 use super::utf8::{self, Utf8Validator};
 
@@ -120,8 +120,11 @@ struct MessageState {
   fragments: u32,
 }
 
-/// Most bytes reserved ahead for a held message (the buffer grows by doubling past it).
+/// Most bytes reserved ahead of what arrived for a held message: 16 MiB.
 const MAX_RESERVE: usize = 16 * 1024 * 1024;
+/// A held message's buffer grows to this many times the bytes that arrived (16), or to the
+/// end of the frame when that is within twice as much.
+const RESERVE_FACTOR: u64 = 16;
 /// Capacity of the compressed-frame buffer kept between frames (64 KiB); larger ones are freed
 /// once their frame is inflated.
 const ZBUF_KEEP: usize = 64 * 1024;
@@ -489,20 +492,30 @@ impl Decoder {
       self.utf8.reset();
     }
     let take = (avail.min(self.frame.remaining)) as usize;
-    if self.held.capacity() - self.held.len() < take {
-      // Grow by doubling, but never past what this frame still announces, so a peer that
-      // announces a large frame and trickles bytes cannot make us reserve ahead of them.
-      let grow = take
-        .max(self.held.capacity())
-        .min(self.frame.remaining as usize)
-        .min(MAX_RESERVE)
-        .max(take);
-      self.held.reserve_exact(grow);
-    }
     let at = self.held.len();
-    self.held.extend_from_slice(&chunk[pos..pos + take]);
-    if let Some(m) = self.frame.mask {
-      apply_mask(&mut self.held[at..], m, self.frame.done as usize);
+    if self.held.capacity() - at < take {
+      // Reserve to the end of this frame when that is at most twice RESERVE_FACTOR times
+      // what has arrived, else RESERVE_FACTOR times it; never more than MAX_RESERVE ahead. A
+      // 64 KiB frame split over two reads is reserved once, a 16 MiB one moves once (at
+      // 1 MiB) instead of at every doubling, and a peer that announces a large frame and
+      // trickles bytes gets a reservation bounded by what it sent.
+      let arrived = at + take;
+      let frame_end = (at as u64).saturating_add(self.frame.remaining);
+      let step = (arrived as u64).saturating_mul(RESERVE_FACTOR);
+      let wanted = if frame_end <= step.saturating_mul(2) {
+        frame_end
+      } else {
+        step
+      };
+      let target = wanted
+        .min((arrived + MAX_RESERVE) as u64)
+        .max(arrived as u64) as usize;
+      self.held.reserve_exact(target - at);
+    }
+    let bytes = &chunk[pos..pos + take];
+    match self.frame.mask {
+      Some(m) => extend_masked(&mut self.held, bytes, m, self.frame.done as usize),
+      None => self.held.extend_from_slice(bytes),
     }
     let check_utf8 =
       !self.message.binary && !self.message.compressed && !self.config.skip_utf8_validation;
