@@ -1,7 +1,8 @@
 //! Payload masking (RFC 6455 §5.3): XOR with a 4-byte key, repeating.
 //!
-//! The fast kernel works on 8-byte words (the compiler vectorises the loop; no `unsafe`, no
-//! `target-cpu=native`). [`apply_mask_scalar`] is the byte-at-a-time reference it is tested
+//! The fast kernel works on 8-byte words (the compiler vectorises the loop; no
+//! `target-cpu=native`). The only `unsafe` is [`extend_masked`]'s `set_len` once every new
+//! byte is written. [`apply_mask_scalar`] is the byte-at-a-time reference it is tested
 //! (and fuzzed) against.
 
 /// The key rotated so that byte `phase` of `mask` comes first.
