@@ -1,7 +1,7 @@
 //! One connection's task: reads what the socket has, writes its queue with vectored writes,
 //! obeys commands (write, end, pause, destroy), reports to the inbox.
 
-use super::{kind, Batch, Command, Shared};
+use super::{kind, lock, Batch, Command, Mailbox, Shared};
 use crate::proto::{Decoder, Event, Payload};
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -10,7 +10,6 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 use tokio::io::{AsyncWriteExt, Interest};
 use tokio::net::TcpStream;
-use tokio::sync::mpsc;
 
 /// Read buffer size: 64 KiB, one per runtime thread (shared by every connection, so an idle
 /// connection holds no read buffer).
@@ -22,6 +21,19 @@ const MAX_SLICES: usize = 64;
 
 thread_local! {
   static READ: RefCell<Vec<u8>> = RefCell::new(vec![0; READ_BUFFER]);
+  /// The decoder's event list and the events of the read being handled, shared by the
+  /// connections of this runtime thread (a read is decoded and reported within one poll), so
+  /// an idle connection keeps no such buffers.
+  static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+  /// Commands taken from a mailbox, being applied.
+  static COMMANDS: RefCell<Vec<Command>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Per-thread buffers for decoding one read (see `SCRATCH`).
+#[derive(Default)]
+struct Scratch {
+  events: Vec<Event>,
+  batch: Batch,
 }
 
 /// State of one connection.
@@ -40,10 +52,8 @@ struct Conn {
   decoder: Option<Decoder>,
   /// A close frame or a protocol error ended the stream: later bytes are read and dropped.
   concluded: bool,
-  /// Reused event list for the decoder.
-  events: Vec<Event>,
-  /// Events of the read being handled, handed to the inbox in one lock.
-  local: Batch,
+  /// Commands from the embedder (through the router).
+  mailbox: Arc<Mailbox>,
 }
 
 /// What to do after a command.
@@ -70,14 +80,18 @@ impl Conn {
   /// Reads until the socket would block, the peer ends, or the budget is spent; reports
   /// everything read in one batch.
   fn read_some(&mut self) -> io::Result<()> {
-    let result = READ.with(|buf| {
-      let mut buf = buf.borrow_mut();
+    READ.with_borrow_mut(|buf| SCRATCH.with_borrow_mut(|scratch| self.read_into(buf, scratch)))
+  }
+
+  /// [`Conn::read_some`] with the thread's buffers.
+  fn read_into(&mut self, buf: &mut [u8], scratch: &mut Scratch) -> io::Result<()> {
+    let result = (|| {
       let mut total = 0;
       while total < READ_BUDGET {
-        match self.stream.try_read(&mut buf) {
+        match self.stream.try_read(buf) {
           Ok(0) => {
             self.reading = false;
-            self.local.push(kind::END, self.id, 0, 0);
+            scratch.batch.push(kind::END, self.id, 0, 0);
             return Ok(());
           }
           Ok(n) => {
@@ -85,7 +99,8 @@ impl Conn {
             let chunk = &mut buf[..n];
             // The decoder is fuzzed and has no known panic; if one ever happens, this
             // connection fails (ERROR, CLOSED) instead of its task vanishing silently.
-            if panic::catch_unwind(AssertUnwindSafe(|| self.decode(chunk))).is_err() {
+            let decoded = panic::catch_unwind(AssertUnwindSafe(|| self.decode(chunk, scratch)));
+            if decoded.is_err() {
               return Err(io::Error::other("oxws: the frame decoder panicked"));
             }
             total += n;
@@ -105,20 +120,22 @@ impl Conn {
         }
       }
       Ok(())
-    });
-    self.shared.report_batch(&mut self.local);
+    })();
+    self.shared.report_batch(&mut scratch.batch);
     result
   }
 
   /// Reports what was read: raw, or decoded (the decoder unmasks `chunk` in place).
   fn received(&mut self, chunk: &mut [u8]) {
-    self.decode(chunk);
-    self.shared.report_batch(&mut self.local);
+    SCRATCH.with_borrow_mut(|scratch| {
+      self.decode(chunk, scratch);
+      self.shared.report_batch(&mut scratch.batch);
+    });
   }
 
-  /// Turns a read into events in `self.local`.
-  fn decode(&mut self, chunk: &mut [u8]) {
-    let (id, out) = (self.id, &mut self.local);
+  /// Turns a read into events in `scratch.batch`.
+  fn decode(&mut self, chunk: &mut [u8], scratch: &mut Scratch) {
+    let (id, out) = (self.id, &mut scratch.batch);
     let Some(decoder) = self.decoder.as_mut() else {
       out.push_data(kind::DATA, id, &[chunk]);
       return;
@@ -126,7 +143,7 @@ impl Conn {
     if self.concluded {
       return;
     }
-    let events = &mut self.events;
+    let events = &mut scratch.events;
     let mut pos = 0;
     loop {
       events.clear();
@@ -230,7 +247,22 @@ impl Conn {
     }
   }
 
-  async fn serve(&mut self, rx: &mut mpsc::UnboundedReceiver<Command>) -> io::Result<()> {
+  /// Applies the commands waiting in the mailbox, in order; `Close` on `Destroy`.
+  fn take_commands(&mut self) -> Next {
+    COMMANDS.with_borrow_mut(|taken| {
+      std::mem::swap(&mut *lock(&self.mailbox.commands), taken);
+      let mut next = Next::Continue;
+      for command in taken.drain(..) {
+        if let Next::Close = next {
+          continue; // dropped with the connection
+        }
+        next = self.apply(command);
+      }
+      next
+    })
+  }
+
+  async fn serve(&mut self) -> io::Result<()> {
     loop {
       if self.ending && !self.finished && self.queue.is_empty() {
         self.stream.shutdown().await?;
@@ -244,16 +276,10 @@ impl Conn {
       let can_write = !self.queue.is_empty();
       tokio::select! {
         biased;
-        command = rx.recv() => {
-          let Some(command) = command else { return Ok(()) };
-          if let Next::Close = self.apply(command) {
+        () = self.mailbox.ready.notified() => {
+          // Every command queued so far, so one vectored write carries them all.
+          if let Next::Close = self.take_commands() {
             return Ok(());
-          }
-          // Take every command already queued, so one vectored write carries them all.
-          while let Ok(command) = rx.try_recv() {
-            if let Next::Close = self.apply(command) {
-              return Ok(());
-            }
           }
           if !self.queue.is_empty() {
             self.write_some()?;
@@ -278,7 +304,7 @@ pub(super) async fn run(
   stream: TcpStream,
   mut head: Vec<u8>,
   decoder: Option<Decoder>,
-  mut rx: mpsc::UnboundedReceiver<Command>,
+  mailbox: Arc<Mailbox>,
   shared: Arc<Shared>,
 ) {
   let mut conn = Conn {
@@ -293,13 +319,12 @@ pub(super) async fn run(
     finished: false,
     decoder,
     concluded: false,
-    events: Vec::new(),
-    local: Batch::default(),
+    mailbox,
   };
   if !head.is_empty() {
     conn.received(&mut head);
   }
-  if let Err(e) = conn.serve(&mut rx).await {
+  if let Err(e) = conn.serve().await {
     let errno = e.raw_os_error().unwrap_or(0);
     conn
       .shared
