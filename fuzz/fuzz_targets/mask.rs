@@ -1,11 +1,12 @@
 //! Differential: the word-at-a-time masking kernels against the byte-at-a-time reference.
 //!
 //! Input: bytes 0-3 the key, byte 4 the phase, byte 5 the source (bits 0-2) and destination
-//! (bits 3-5) misalignment, byte 6 a cut point; the rest is the payload.
+//! (bits 3-5) misalignment and whether `extend_masked` finds room already (bit 6), byte 6 a
+//! cut point; the rest is the payload.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use oxws::proto::mask::{apply_mask, apply_mask_scalar, mask_into};
+use oxws::proto::mask::{apply_mask, apply_mask_scalar, extend_masked, mask_into};
 
 fuzz_target!(|data: &[u8]| {
   if data.len() < 7 {
@@ -71,4 +72,13 @@ fuzz_target!(|data: &[u8]| {
       .all(|&b| b == 0x5a),
     "mask_into wrote outside its slice"
   );
+
+  // extend_masked appends in two pieces (the second continuing the phase) after a prefix,
+  // into a vector whose spare capacity is sometimes there already and sometimes not.
+  let mut grown = Vec::with_capacity(if data[5] & 64 != 0 { len + 3 } else { 0 });
+  grown.extend_from_slice(&[1, 2, 3]);
+  extend_masked(&mut grown, &payload[..cut], key, phase);
+  extend_masked(&mut grown, &payload[cut..], key, phase.wrapping_add(cut));
+  assert_eq!(&grown[..3], &[1, 2, 3], "extend_masked kept the prefix");
+  assert_eq!(&grown[3..], &reference[..], "extend_masked");
 });
