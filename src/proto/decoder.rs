@@ -510,7 +510,11 @@ impl Decoder {
       let target = wanted
         .min((arrived + MAX_RESERVE) as u64)
         .max(arrived as u64) as usize;
-      self.held.reserve_exact(target - at);
+      // Memory the allocator refuses (a multi-GiB message with no `maxPayload`) fails the
+      // message like the limit would, instead of aborting the process.
+      if self.held.try_reserve_exact(target - at).is_err() {
+        return Err(ProtocolError::MessageTooLarge);
+      }
     }
     let bytes = &chunk[pos..pos + take];
     match self.frame.mask {
