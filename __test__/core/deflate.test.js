@@ -69,6 +69,53 @@ describe('permessage-deflate in the core', () => {
     }
   });
 
+  it('keeps each peer\'s context exact when connections take turns on the shared compressor', () => {
+    // Two connections with context takeover: runs of messages to one peer go on with the
+    // shared compressor's stream; a switch starts a fresh stream primed with the history; a
+    // fragmented message (own compressor) and a message the peer got from elsewhere
+    // (`remember`, as broadcast() does) in between must not let a stream go on.
+    const peers = ['a', 'b'].map(() => {
+      const deflater = new native.Deflater(6, 15, false);
+      const handler = recorder();
+      const receiver = new FrameReceiver(handler, { isServer: false });
+      receiver.enableInflate(15, false);
+      return { deflater, handler, receiver, sent: [] };
+    });
+    const fresh = new native.Deflater(6, 15, true);
+    const text = (i) => Buffer.from(JSON.stringify({ i, items: Array.from({ length: 30 }, (_, k) => `item-${k % (i + 3)}`) }));
+    const steps = 'aababbbaafabrbbaa';
+    steps.split('').forEach((step, i) => {
+      if (step === 'f') {
+        // A fragmented message to a, compressed by a's own compressor.
+        const peer = peers[0];
+        const data = text(100 + i);
+        const first = data.subarray(0, 100);
+        const rest = data.subarray(100);
+        peer.receiver.write(sender.frameCompressed(peer.deflater, first, sender.OPCODE_TEXT, { rsv1: true, fin: false })[0]);
+        peer.receiver.write(sender.frameCompressed(peer.deflater, rest, sender.OPCODE_CONTINUATION, { fin: true })[0]);
+        peer.sent.push(data);
+      } else if (step === 'r') {
+        // b gets a message compressed once for many (a fresh stream), then remembers it.
+        const peer = peers[1];
+        const data = text(200 + i);
+        peer.receiver.write(sender.frameCompressed(fresh, data, sender.OPCODE_TEXT, { rsv1: true })[0]);
+        peer.deflater.remember(data);
+        peer.sent.push(data);
+      } else {
+        const peer = peers[step === 'a' ? 0 : 1];
+        const data = text(i);
+        peer.receiver.write(sender.frameCompressed(peer.deflater, data, sender.OPCODE_TEXT, { rsv1: true })[0]);
+        peer.sent.push(data);
+      }
+    });
+    for (const peer of peers) {
+      assert.deepStrictEqual(
+        peer.handler.events,
+        peer.sent.map((m) => ['text', m.toString('hex'), false])
+      );
+    }
+  });
+
   it('stops a decompression bomb at maxPayload with 1009', () => {
     const bomb = zlib.deflateRawSync(Buffer.alloc(64 * 1024 * 1024), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
     const body = bomb.subarray(0, bomb.length - 4);

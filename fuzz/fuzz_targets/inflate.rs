@@ -1,20 +1,22 @@
 //! permessage-deflate contexts on any input: inflating arbitrary bytes never panics and
 //! never produces more than the limit (the bomb bound), and data compressed by the
-//! sending side (fresh streams primed with a history, as oxws sends them) inflates back
-//! exactly in a context the receiver keeps.
-//! Byte 0: window bits (8-15) and whether the peer resets its context; byte 1: the limit
-//! (0 = none, else 1..=255 KiB); byte 2: where to split the input into two frames.
+//! sending side (a compressor shared by two peers, going on with its stream for the same
+//! peer and starting fresh primed streams on a switch, as oxws sends them) inflates back
+//! exactly in the context each receiver keeps.
+//! Byte 0: window bits (8-15), whether the peer resets its context, and (bits 4-7) which
+//! peer each of the round trip's messages goes to; byte 1: the limit (0 = none, else
+//! 1..=255 KiB); byte 2: where to split the input into two frames.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use oxws::proto::deflate::{Deflater, History, InflateError, Inflater};
+use oxws::proto::deflate::{InflateError, Inflater, PeerWindow, SharedDeflater};
 use std::cell::RefCell;
 
 thread_local! {
-  /// One compressor per window size, reused across runs (it resets after each message):
-  /// allocating zlib state per run would make the target 10x slower.
-  static DEFLATERS: RefCell<Vec<Deflater>> =
-    RefCell::new((8..=15).map(|bits| Deflater::new(6, bits, true)).collect());
+  /// One shared compressor per window size, reused across runs (allocating zlib state per
+  /// run would make the target 10x slower; a new run's peers never go on with its stream).
+  static SHARED: RefCell<Vec<SharedDeflater>> =
+    RefCell::new((8..=15).map(|bits| SharedDeflater::new(6, bits)).collect());
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -48,21 +50,20 @@ fuzz_target!(|data: &[u8]| {
     }
   }
 
-  // 2. Round trip: messages compressed as oxws sends them inflate back in a kept context.
-  let mut peer = Inflater::new(bits, no_context);
-  let mut history = History::new(bits);
-  for message in [&input[..cut], &input[cut..], input] {
+  // 2. Round trip: messages compressed as oxws sends them inflate back in the context each
+  //    of two peers keeps, whichever order they take turns in.
+  let mut peers: Vec<(PeerWindow, Inflater)> = (0..2)
+    .map(|_| (PeerWindow::new(bits, !no_context), Inflater::new(bits, no_context)))
+    .collect();
+  for (i, message) in [&input[..cut], &input[cut..], input, &input[..cut]]
+    .into_iter()
+    .enumerate()
+  {
+    let (window, inflater) = &mut peers[usize::from((flags >> (4 + i)) & 1)];
     let mut compressed = Vec::new();
-    DEFLATERS.with(|d| {
-      let z = &mut d.borrow_mut()[usize::from(bits - 8)];
-      if !no_context {
-        z.prime(history.as_slice());
-      }
-      z.deflate(message, true, &mut compressed);
-    });
-    history.push(message);
+    SHARED.with_borrow_mut(|s| s[usize::from(bits - 8)].compress(window, message, &mut compressed));
     let mut out = Vec::new();
-    peer
+    inflater
       .inflate(&compressed, true, &mut out, 0)
       .expect("our own output inflates");
     assert_eq!(out, message);

@@ -1,17 +1,12 @@
 //! `Deflater`: the sending side of permessage-deflate, compress-and-frame in one call.
 //!
-//! Memory: every message is compressed as a fresh DEFLATE stream, which any peer can
-//! inflate whether or not context takeover was negotiated. So a whole message is compressed
-//! with one compressor shared by every connection on the thread (per level and window size),
-//! like uWebSockets' `SHARED_COMPRESSOR`, and an idle connection holds no zlib state. Only a
-//! message sent in fragments gets its own compressor, freed after its last fragment.
-//!
-//! When the peer keeps its context (context takeover), the fresh stream is primed with the
-//! tail of what this connection sent compressed before ([`History`], at most 4 KiB), which
-//! the peer's window still holds: back-references into earlier messages then work as with a
-//! per-connection compressor, for a few KiB per connection instead of a zlib state.
+//! Memory: a whole message is compressed with one compressor shared by every connection on
+//! the thread (per level and window size, [`deflate::SharedDeflater`]: it goes on with its
+//! stream while it serves the same peer, else starts a fresh stream primed with the peer's
+//! history), so an idle connection holds no zlib state. Only a message sent in fragments gets
+//! its own compressor, freed after its last fragment.
 
-use crate::proto::deflate::{self, History};
+use crate::proto::deflate::{self, PeerWindow, SharedDeflater};
 use crate::proto::encoder::{self, FrameOptions};
 use crate::proto::OpCode;
 use napi::bindgen_prelude::*;
@@ -23,7 +18,7 @@ use super::sender::{mask_key, FLAG_FIN, FLAG_RSV1};
 
 thread_local! {
   /// Shared compressors, by (level, window bits).
-  static SHARED: RefCell<HashMap<(u32, u8), deflate::Deflater>> = RefCell::new(HashMap::new());
+  static SHARED: RefCell<HashMap<(u32, u8), SharedDeflater>> = RefCell::new(HashMap::new());
   /// Shared output scratch.
   static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
@@ -38,8 +33,8 @@ pub struct Deflater {
   level: u32,
   window_bits: u8,
   own: Option<deflate::Deflater>,
-  /// What the peer's window holds, when it keeps context.
-  history: Option<History>,
+  /// What the peer's inflate window holds.
+  peer: PeerWindow,
 }
 
 #[napi]
@@ -54,26 +49,19 @@ impl Deflater {
       level: level.min(9),
       window_bits,
       own: None,
-      history: (!no_context_takeover).then(|| History::new(window_bits)),
+      peer: PeerWindow::new(window_bits, !no_context_takeover),
     }
   }
 
-  /// Compresses a whole message with the shared compressor, primed with the history.
+  /// Compresses a whole message with the thread's shared compressor.
   fn compress_whole(&mut self, data: &[u8], out: &mut Vec<u8>) {
-    let history = &mut self.history;
-    SHARED.with(|shared| {
-      let mut shared = shared.borrow_mut();
-      let z = shared
-        .entry((self.level, self.window_bits))
-        .or_insert_with(|| deflate::Deflater::new(self.level, self.window_bits, true));
-      if let Some(h) = history.as_ref() {
-        z.prime(h.as_slice());
-      }
-      z.deflate(data, true, out);
+    let (level, bits) = (self.level, self.window_bits);
+    SHARED.with_borrow_mut(|shared| {
+      shared
+        .entry((level, bits))
+        .or_insert_with(|| SharedDeflater::new(level, bits))
+        .compress(&mut self.peer, data, out);
     });
-    if let Some(h) = history.as_mut() {
-      h.push(data);
-    }
   }
 
   /// Compresses `data` and returns the whole frame (header + compressed payload, masked
@@ -96,7 +84,7 @@ impl Deflater {
       } else {
         if self.own.is_none() {
           let mut z = deflate::Deflater::new(self.level, self.window_bits, true);
-          if let Some(h) = self.history.as_ref() {
+          if let Some(h) = self.peer.history() {
             z.prime(h.as_slice());
           }
           self.own = Some(z);
@@ -104,9 +92,7 @@ impl Deflater {
         if let Some(z) = self.own.as_mut() {
           z.deflate(data, fin, &mut scratch);
         }
-        if let Some(h) = self.history.as_mut() {
-          h.push(data);
-        }
+        self.peer.record_elsewhere(data);
         if fin {
           self.own = None;
         }
@@ -134,9 +120,7 @@ impl Deflater {
   /// compressing it (a shared broadcast encoding), so later messages may refer to it.
   #[napi]
   pub fn remember(&mut self, data: &[u8]) {
-    if let Some(h) = self.history.as_mut() {
-      h.push(data);
-    }
+    self.peer.record_elsewhere(data);
   }
 
   /// Drops this connection's compressor, if a fragmented message left one, and its history
@@ -144,8 +128,6 @@ impl Deflater {
   #[napi]
   pub fn release(&mut self) {
     self.own = None;
-    if let Some(h) = self.history.as_mut() {
-      h.clear();
-    }
+    self.peer.clear();
   }
 }
