@@ -68,8 +68,8 @@ async function main() {
   save('e2e', results);
 
   const lines = [
-    '| scenario | metric | oxws | ws+bufferutil | ws | oxws / ws+bufferutil | oxws / ws | p50 RTT µs (oxws / ws+bu) | oxws nativeIO / ws+bufferutil |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'
+    '| scenario | metric | oxws | ws+bufferutil | ws | oxws / ws+bufferutil | oxws / ws | p50 RTT µs (oxws / ws+bu) | peak RSS MiB (oxws / ws+bu) | oxws nativeIO / ws+bufferutil |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'
   ];
   for (const [id, row] of Object.entries(results)) {
     const o = row.impls.oxws;
@@ -82,7 +82,7 @@ async function main() {
     lines.push(
       `| (${id}) ${row.title} | ${unit} | ${fmt(o.value)} | ${fmt(wb.value)} | ${fmt(w.value)} | ` +
         `${wb.ratioVsOxws.toFixed(2)}x | ${w.ratioVsOxws.toFixed(2)}x | ${o.p50} / ${wb.p50} | ` +
-        `${nativeRatio.toFixed(2)}x (p50 ${n.p50}) |`
+        `${o.peakRssMiB.toFixed(0)} / ${wb.peakRssMiB.toFixed(0)} | ${nativeRatio.toFixed(2)}x (p50 ${n.p50}) |`
     );
   }
   console.log(lines.join('\n'));

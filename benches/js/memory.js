@@ -3,8 +3,11 @@
 /**
  * Memory per idle connection: a server with 1,000 connections that each exchanged one
  * message (compressed when permessage-deflate is on), then idle. Server RSS after GC, minus
- * the RSS after GC once 20 warm-up connections were served (so one-time costs — modules and
- * native addons loaded on first use, compiled code — count for no library), per connection.
+ * the RSS after GC once 200 warm-up connections were served (and stay open), per connection:
+ * one-time costs — modules and native addons loaded on first use, the optimising compiler's
+ * work on the per-connection code, which V8 starts after some tens of connections (with 20
+ * warm-up connections its code pages and worker-thread arenas showed up as 3-5 KiB "per
+ * connection" in /proc/self/smaps) — count for no library.
  * oxws (and oxws with nativeIO) vs ws+bufferutil, deflate off and on.
  *
  *   node benches/js/memory.js [--quick]     (quick: 300 connections)
@@ -20,7 +23,7 @@ const { runServerAndClients, save } = require('./harness');
 const quick = process.argv.includes('--quick');
 const CONNS = quick ? 300 : 1000;
 /** Connections served before the baseline is read. */
-const WARM = 20;
+const WARM = 200;
 const TEXT = JSON.stringify({ hello: 'world', items: Array.from({ length: 40 }, (_, i) => `item-${i}`) });
 
 if (process.argv[2] === 'server') {
