@@ -37,6 +37,27 @@ if (client) {
     rows.push(['ws API client vs ws+bufferutil', `(${id}) ${row.title}`, row.impls['ws+bufferutil'].ratioVsOxws]);
   }
 }
+// nativeIO (opt-in): process CPU of all threads, ratio per round to ws+bufferutil.
+if (e2e) {
+  for (const [id, row] of Object.entries(e2e)) {
+    const native = row.impls['oxws nativeIO'];
+    if (native) {
+      rows.push([
+        'ws API server with nativeIO vs ws+bufferutil',
+        `(${id}) ${row.title}`,
+        row.impls['ws+bufferutil'].ratioVsOxws / native.ratioVsOxws
+      ]);
+    }
+  }
+}
+if (client) {
+  for (const [id, row] of Object.entries(client)) {
+    const native = row.impls['oxws nativeIO'];
+    if (native && native.ratioVsWsBufferutil) {
+      rows.push(['ws API client with nativeIO vs ws+bufferutil', `(${id}) ${row.title}`, native.ratioVsWsBufferutil]);
+    }
+  }
+}
 const driver = load('driver');
 if (driver) {
   for (const [id, row] of Object.entries(driver)) {
