@@ -21,6 +21,7 @@ const { describe, it } = require('node:test');
 const { once } = require('events');
 
 const RealWS = require('ws');
+const { echoEverySizeAndType } = require('../helpers/echo');
 const WebSocket = require('../..');
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -124,29 +125,7 @@ describe('nativeIO client', () => {
       const wss = await echoServer({ perMessageDeflate });
       const { ws } = await connect(wss, { perMessageDeflate });
       assert.strictEqual(ws.extensions, perMessageDeflate ? 'permessage-deflate' : '');
-      const sizes = [0, 1, 125, 126, 65535, 65536, 1 << 20];
-      const sent = [];
-      for (const size of sizes) {
-        sent.push([Buffer.alloc(size, size % 251), true]);
-        sent.push(['é'.repeat(Math.floor(size / 2)), false]);
-      }
-      const got = [];
-      const done = new Promise((resolve) =>
-        ws.on('message', (data, isBinary) => {
-          got.push([data, isBinary]);
-          if (got.length === sent.length) resolve();
-        })
-      );
-      for (const [data, binary] of sent) ws.send(data, { binary });
-      await done;
-      for (let i = 0; i < sent.length; i++) {
-        assert.strictEqual(got[i][1], sent[i][1], `message ${i} type`);
-        assert.ok(Buffer.from(sent[i][0]).equals(got[i][0]), `message ${i} content`);
-      }
-      ws.close(4001, 'bye');
-      const [code, reason] = await once(ws, 'close');
-      assert.strictEqual(code, 4001);
-      assert.strictEqual(String(reason), 'bye');
+      await echoEverySizeAndType(ws, [0, 1, 125, 126, 65535, 65536, 1 << 20]);
       wss.close();
     });
   }
