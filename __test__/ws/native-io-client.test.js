@@ -21,7 +21,7 @@ const { describe, it } = require('node:test');
 const { once } = require('events');
 
 const RealWS = require('ws');
-const { echoEverySizeAndType } = require('../helpers/echo');
+const { echoEverySizeAndType, pingFragmentsAndServerClose } = require('../helpers/exchanges');
 const WebSocket = require('../..');
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -146,30 +146,13 @@ describe('nativeIO client', () => {
     const wss = await echoServer();
     const { ws, sws } = await connect(wss);
 
-    const pinged = once(sws, 'ping');
-    const ponged = once(ws, 'pong');
-    ws.ping('are you there');
-    assert.strictEqual(String((await pinged)[0]), 'are you there');
-    assert.strictEqual(String((await ponged)[0]), 'are you there');
-
     const serverPinged = once(ws, 'ping');
     const autoPong = once(sws, 'pong');
     sws.ping('and you');
     assert.strictEqual(String((await serverPinged)[0]), 'and you');
     assert.strictEqual(String((await autoPong)[0]), 'and you');
 
-    const echoed = once(ws, 'message');
-    ws.send('frag', { fin: false });
-    ws.send('men', { fin: false });
-    ws.send('ted', { fin: true });
-    assert.strictEqual(String((await echoed)[0]), 'fragmented');
-
-    const serverClosed = once(sws, 'close');
-    sws.close(1001, 'going away');
-    const [code, reason] = await once(ws, 'close');
-    assert.strictEqual(code, 1001);
-    assert.strictEqual(String(reason), 'going away');
-    assert.strictEqual((await serverClosed)[0], 1001);
+    await pingFragmentsAndServerClose(ws, sws);
     wss.close();
   });
 
