@@ -13,8 +13,9 @@
 
 mod conn;
 
-use crate::proto::encoder::{header_len, write_frame, write_header, FrameOptions, MaskPool};
+use crate::proto::encoder::{write_header, FrameOptions, MaskPool};
 use crate::proto::header::MAX_HEADER_LEN;
+use crate::proto::mask::extend_masked;
 use crate::proto::{Decoder, OpCode};
 use std::collections::{HashMap, HashSet};
 use std::io;
@@ -104,17 +105,14 @@ fn append_frame(out: &mut Vec<u8>, head: u32, payload: &[u8], masks: &mut MaskPo
     rsv1: first & 0x40 != 0,
     mask: (head & HEAD_MASKED != 0).then(|| masks.next_key()),
   };
-  if opts.mask.is_some() {
-    let at = out.len();
-    out.resize(at + header_len(payload.len(), true) + payload.len(), 0);
-    write_frame(&mut out[at..], payload, &opts);
-    return;
-  }
   let mut header = [0u8; MAX_HEADER_LEN];
   let n = write_header(&mut header, payload.len(), &opts);
   out.reserve(n + payload.len());
   out.extend_from_slice(&header[..n]);
-  out.extend_from_slice(payload);
+  match opts.mask {
+    Some(key) => extend_masked(out, payload, key, 0),
+    None => out.extend_from_slice(payload),
+  }
 }
 
 /// Data of at least this size (64 KiB) is moved between batches rather than copied.
