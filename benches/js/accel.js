@@ -26,17 +26,31 @@ const jsLoop = require('bufferutil/fallback');
 const SIZES = [16, 24, 32, 48, 64, 125, 1024, 64 * 1024, 1024 * 1024, 16 * 1024 * 1024];
 const ROUNDS = quick ? 3 : 7;
 
+/**
+ * A fresh copy of the timing loop for one implementation, so that each call site in the
+ * benchmark sees one callee (as ws's own `bufferUtil.mask(...)` call site does) rather than
+ * one shared, megamorphic site whose cost depends on the order the implementations ran in.
+ */
+function makeTimer() {
+  // eslint-disable-next-line no-new-func
+  return new Function(
+    'fn',
+    'size',
+    'budgetNs',
+    `let iterations = Math.max(1, Math.floor(2e6 / (size + 64)));
+    for (;;) {
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < iterations; i++) fn();
+      const ns = Number(process.hrtime.bigint() - t0);
+      if (ns >= budgetNs || iterations > 5e7) return ns / iterations;
+      iterations *= 2;
+    }`
+  );
+}
+
 /** Median ns per call of `fn` over a time-bounded loop. */
-function time(fn, size) {
-  const budgetNs = quick ? 2e6 : 8e6;
-  let iterations = Math.max(1, Math.floor(2e6 / (size + 64)));
-  for (;;) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < iterations; i++) fn();
-    const ns = Number(process.hrtime.bigint() - t0);
-    if (ns >= budgetNs || iterations > 5e7) return ns / iterations;
-    iterations *= 2;
-  }
+function time(timer, fn, size) {
+  return timer(fn, size, quick ? 2e6 : 8e6);
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -44,11 +58,12 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function bench(name, impls, size) {
   const samples = Object.fromEntries(Object.keys(impls).map((k) => [k, []]));
   const keys = Object.keys(impls);
-  for (const k of keys) time(impls[k], size); // warm-up
+  const timers = Object.fromEntries(keys.map((k) => [k, makeTimer()]));
+  for (const k of keys) time(timers[k], impls[k], size); // warm-up
   for (let r = 0; r < ROUNDS; r++) {
     for (let i = 0; i < keys.length; i++) {
       const k = keys[(i + r) % keys.length];
-      samples[k].push(time(impls[k], size));
+      samples[k].push(time(timers[k], impls[k], size));
     }
   }
   return Object.fromEntries(keys.map((k) => [k, median(samples[k])]));

@@ -8,7 +8,15 @@
 
 const { MASK_NATIVE_MIN, UNMASK_NATIVE_MIN } = require('./thresholds');
 
-let native;
+let nativeMask;
+let nativeUnmask;
+
+/** Loads the addon's `mask` / `unmask` on first need. */
+function load() {
+  const native = require('../native');
+  nativeMask = native.mask;
+  nativeUnmask = native.unmask;
+}
 
 /**
  * Masks `source` with `mask` into `output` (bufferutil semantics).
@@ -36,8 +44,8 @@ function mask(source, mask, output, offset, length) {
     for (; i < length; i++) output[offset + i] = source[i] ^ mask[i & 3];
     return;
   }
-  if (native === undefined) native = require('../native');
-  native.mask(source, mask, output, offset, length);
+  if (nativeMask === undefined) load();
+  nativeMask(source, mask, output, offset, length);
 }
 
 /**
@@ -64,8 +72,8 @@ function unmask(buffer, mask) {
     for (; i < length; i++) buffer[i] ^= mask[i & 3];
     return;
   }
-  if (native === undefined) native = require('../native');
-  native.unmask(buffer, mask);
+  if (nativeUnmask === undefined) load();
+  nativeUnmask(buffer, mask);
 }
 
 module.exports = { mask, unmask };

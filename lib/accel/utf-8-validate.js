@@ -11,7 +11,7 @@ const { isUtf8 } = require('buffer');
 
 const { UTF8_NATIVE_MIN } = require('./thresholds');
 
-let native;
+let nativeIsValidUTF8;
 
 /**
  * Checks UTF-8 in JavaScript (for short inputs). The same algorithm as ws's
@@ -85,8 +85,8 @@ function isValidUTF8(buffer) {
   }
   if (bytes.length < UTF8_NATIVE_MIN) return isValidUTF8Js(bytes);
   if (isUtf8 !== undefined) return isUtf8(bytes);
-  if (native === undefined) native = require('../native');
-  return native.isValidUTF8(bytes);
+  if (nativeIsValidUTF8 === undefined) nativeIsValidUTF8 = require('../native').isValidUTF8;
+  return nativeIsValidUTF8(bytes);
 }
 
 module.exports = isValidUTF8;
