@@ -71,24 +71,31 @@ function handedAlone(chunk, length) {
 }
 
 /**
- * Hands every socket's writes of this tick to the I/O thread in one native call: the bytes
- * (or frame payloads) of all sockets concatenated, and `[id, head, length, …]` to split them
- * (`head` 0: raw bytes; else `0x100 | first header byte`, framed on the I/O thread). Large
- * byte payloads go in calls of their own, in order with the rest.
+ * Hands every socket's writes of this tick to the addon in one native call: the bytes (or
+ * frame payloads) of all sockets concatenated, and `[id, head, length, …]` to split them
+ * (`head` 0: raw bytes; else `0x100 | first header byte`, framed natively). Large byte
+ * payloads go in calls of their own, in order with the rest. A socket whose I/O task has
+ * nothing queued is written right away on this thread (see `Io::write_batch`); the bytes the
+ * kernel took are accounted here, the rest when the I/O thread reports them.
  */
 function flushAll() {
   const sockets = dirty;
   dirty = [];
-  flushSockets(sockets);
+  flushSockets(sockets, false);
 }
 
+/** `[first part index, bytes]` pairs filled by `nioWriteBatch` (grown as needed). */
+let writtenNow = new Uint32Array(64);
+
 /**
- * Hands the queued writes of `sockets` to the I/O thread (see `flushAll()`).
+ * Hands the queued writes of `sockets` over (see `flushAll()`).
  *
  * @param {NativeSocket[]} sockets The sockets
+ * @param {Boolean} deferWritten Account bytes written now on the next tick (the caller is
+ *   inside a socket method, where write callbacks must not run yet)
  * @private
  */
-function flushSockets(sockets) {
+function flushSockets(sockets, deferWritten) {
   let total = 0;
   let count = 0;
   for (const socket of sockets) {
@@ -106,12 +113,22 @@ function flushSockets(sockets) {
     while (size < total) size *= 2;
     scratch = Buffer.allocUnsafeSlow(size);
   }
+  if (writtenNow.length < 2 * count) writtenNow = new Uint32Array(2 * count);
   const data = total <= scratch.length ? scratch : Buffer.allocUnsafeSlow(total);
   const parts = new Uint32Array(3 * count);
+  // The socket of each part, to credit bytes written now.
+  const owners = new Array(count);
+  const done = [];
   let offset = 0;
   let p = 0;
   let sentParts = 0;
   let sentBytes = 0;
+  const sendBatch = () => {
+    const pairs = native.nioWriteBatch(parts.subarray(sentParts, p), data.subarray(sentBytes, offset), writtenNow);
+    for (let k = 0; k < 2 * pairs; k += 2) {
+      done.push(owners[sentParts / 3 + writtenNow[k]], writtenNow[k + 1]);
+    }
+  };
   for (const socket of sockets) {
     const chunks = socket._chunks;
     if (socket.destroyed || chunks.length === 0) continue;
@@ -120,10 +137,9 @@ function flushSockets(sockets) {
       const chunk = chunks[i + 2];
       const length = chunks[i + 1];
       if (handedAlone(chunk, length)) {
-        if (p > sentParts) {
-          native.nioWriteBatch(parts.subarray(sentParts, p), data.subarray(sentBytes, offset));
-        }
-        native.nioWrite(id, chunks[i], chunk);
+        if (p > sentParts) sendBatch();
+        const now = native.nioWrite(id, chunks[i], chunk);
+        if (now > 0) done.push(socket, now);
         sentParts = p;
         sentBytes = offset;
         continue;
@@ -131,13 +147,27 @@ function flushSockets(sockets) {
       if (typeof chunk === 'string') data.utf8Write(chunk, offset, length);
       else data.set(chunk, offset);
       offset += length;
+      owners[p / 3] = socket;
       parts[p++] = id;
       parts[p++] = chunks[i];
       parts[p++] = length;
     }
     socket._chunks = [];
   }
-  if (p > sentParts) native.nioWriteBatch(parts.subarray(sentParts, p), data.subarray(sentBytes, offset));
+  if (p > sentParts) sendBatch();
+  if (done.length === 0) return;
+  if (deferWritten) process.nextTick(creditWritten, done);
+  else creditWritten(done);
+}
+
+/**
+ * Credits bytes the kernel took during a flush to their sockets (write callbacks, `'drain'`).
+ *
+ * @param {Array} done `[socket, bytes, …]`
+ * @private
+ */
+function creditWritten(done) {
+  for (let k = 0; k < done.length; k += 2) done[k]._onWritten(done[k + 1]);
 }
 
 /**
@@ -286,7 +316,7 @@ class NativeSocket extends EventEmitter {
 
   /** Hands this socket's writes to the I/O thread now (before `end()`). @private */
   _flush() {
-    flushSockets([this]);
+    flushSockets([this], true);
   }
 
   /**

@@ -116,22 +116,46 @@ pub fn nio_adopt(
   })
 }
 
-/// Queues bytes for a connection (copied once): as they are when `head` is 0, else as the
+/// Writes bytes for a connection (copied once): as they are when `head` is 0, else as the
 /// payload of one frame (`head` as in `nioWriteBatch`). Used for large payloads, which
-/// would otherwise be copied into the batch first. False when the connection is gone.
+/// would otherwise be copied into the batch first. Returns the bytes the kernel took right
+/// away (the rest is written by the I/O thread, which reports it as `WRITTEN`); -1 when the
+/// connection is gone.
 #[napi]
-pub fn nio_write(id: u32, head: u32, data: &[u8]) -> Result<bool> {
-  with_io(|state| Ok(state.io.write_part(id, head, data)))
+pub fn nio_write(id: u32, head: u32, data: &[u8]) -> Result<f64> {
+  with_io(|state| {
+    Ok(match state.io.write_part(id, head, data) {
+      Some(now) => now as f64,
+      None => -1.0,
+    })
+  })
 }
 
-/// Queues bytes for several connections in one call: `parts` is `[id, head, length, …]`, the
-/// lengths splitting `data` in order; `head` 0 for raw bytes, else `0x100 | first header
-/// byte` to frame the part as one frame, `| 0x200` to mask it with a random key (see
-/// `Io::write_batch`). Returns how many
-/// parts were queued.
+thread_local! {
+  /// `[first part index, bytes]` pairs of one `nioWriteBatch` call.
+  static WRITTEN_NOW: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Writes bytes for several connections in one call: `parts` is `[id, head, length, …]`,
+/// the lengths splitting `data` in order; `head` 0 for raw bytes, else `0x100 | first
+/// header byte` to frame the part as one frame, `| 0x200` to mask it with a random key (see
+/// `Io::write_batch`). Each connection's bytes are written on this thread when its I/O task
+/// has nothing queued: `written` (room for 2 entries per part) receives `[index of the
+/// connection's first part, bytes the kernel took]` pairs for those, and the count of pairs
+/// is returned; whatever remains is written by the I/O thread and reported as `WRITTEN`.
 #[napi]
-pub fn nio_write_batch(parts: &[u32], data: &[u8]) -> Result<u32> {
-  with_io(|state| Ok(state.io.write_batch(parts, data) as u32))
+pub fn nio_write_batch(parts: &[u32], data: &[u8], mut written: Uint32Array) -> Result<u32> {
+  with_io(|state| {
+    WRITTEN_NOW.with_borrow_mut(|now| {
+      now.clear();
+      state.io.write_batch(parts, data, now);
+      // SAFETY: the JS thread is blocked for the call; `written` is a distinct typed array.
+      let out = unsafe { written.as_mut() };
+      let n = now.len().min(out.len() & !1);
+      out[..n].copy_from_slice(&now[..n]);
+      Ok((n / 2) as u32)
+    })
+  })
 }
 
 /// Shuts down the sending side once the queue is written.

@@ -54,6 +54,8 @@ struct Conn {
   concluded: bool,
   /// Commands from the embedder (through the router).
   mailbox: Arc<Mailbox>,
+  /// The mailbox's `writing` as this task last set it.
+  writing: bool,
 }
 
 /// What to do after a command.
@@ -250,7 +252,23 @@ impl Conn {
   /// Applies the commands waiting in the mailbox, in order; `Close` on `Destroy`.
   fn take_commands(&mut self) -> Next {
     COMMANDS.with_borrow_mut(|taken| {
-      std::mem::swap(&mut *lock(&self.mailbox.commands), taken);
+      {
+        let mut state = lock(&self.mailbox.state);
+        std::mem::swap(&mut state.commands, taken);
+        state.pending -= u32::try_from(taken.len())
+          .unwrap_or(u32::MAX)
+          .min(state.pending);
+        // Under the same lock: from here on the embedder must not write directly until this
+        // task's queue is written (or ever, once the connection is ending).
+        for command in taken.iter() {
+          match command {
+            Command::Write(data) if !data.is_empty() => state.writing = true,
+            Command::End | Command::Destroy => state.fd = -1,
+            _ => {}
+          }
+        }
+        self.writing = state.writing;
+      }
       let mut next = Next::Continue;
       for command in taken.drain(..) {
         if let Next::Close = next {
@@ -260,6 +278,14 @@ impl Conn {
       }
       next
     })
+  }
+
+  /// Lets the embedder write directly again once the queue is written.
+  fn queue_written(&mut self) {
+    if self.writing && self.queue.is_empty() {
+      lock(&self.mailbox.state).writing = false;
+      self.writing = false;
+    }
   }
 
   async fn serve(&mut self) -> io::Result<()> {
@@ -284,10 +310,12 @@ impl Conn {
           if !self.queue.is_empty() {
             self.write_some()?;
           }
+          self.queue_written();
         }
         ready = self.stream.writable(), if can_write => {
           ready?;
           self.write_some()?;
+          self.queue_written();
         }
         ready = self.stream.readable(), if can_read => {
           ready?;
@@ -320,6 +348,7 @@ pub(super) async fn run(
     decoder,
     concluded: false,
     mailbox,
+    writing: false,
   };
   if !head.is_empty() {
     conn.received(&mut head);
@@ -330,6 +359,8 @@ pub(super) async fn run(
       .shared
       .report(kind::ERROR, id, u32::try_from(errno).unwrap_or(0), 0);
   }
+  // No direct write from the embedder once the socket may be closed (its number reused).
+  lock(&conn.mailbox.state).fd = -1;
   let shared = Arc::clone(&conn.shared);
   drop(conn); // closes the socket before JS hears of it
   shared.report(kind::CLOSED, id, 0, 0);

@@ -17,9 +17,9 @@ use crate::proto::encoder::{write_header, FrameOptions, MaskPool};
 use crate::proto::header::MAX_HEADER_LEN;
 use crate::proto::mask::extend_masked;
 use crate::proto::{Decoder, OpCode};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io;
-use std::os::fd::{BorrowedFd, RawFd};
+use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Event kinds in [`Batch::events`] (each event is 4 `u32`: kind, connection id, a, b).
@@ -143,13 +143,65 @@ enum Command {
   Pause(bool),
 }
 
-/// A connection's commands, filled by the router and drained by the connection's task (a
-/// `Vec` behind a lock and a `Notify`: ~100 bytes, where a tokio channel allocated a
-/// 32-slot block, ~1.4 KiB, per connection).
-#[derive(Default)]
+/// A connection's commands, filled by the router (and, for the rest of a direct write, by
+/// the embedder) and drained by the connection's task (a `Vec` behind a lock and a `Notify`:
+/// ~100 bytes, where a tokio channel allocated a 32-slot block, ~1.4 KiB, per connection).
 struct Mailbox {
-  commands: Mutex<Vec<Command>>,
+  state: Mutex<MailboxState>,
   ready: tokio::sync::Notify,
+}
+
+/// What the embedder's thread and the connection's task share, under the mailbox's lock.
+struct MailboxState {
+  commands: Vec<Command>,
+  /// Commands the embedder issued that the task has not taken yet (in the outbox, with the
+  /// router, or in `commands`).
+  pending: u32,
+  /// The task has bytes queued (it took a write and has not written all of its queue).
+  writing: bool,
+  /// The socket's descriptor while the embedder may write to it directly; -1 once the task
+  /// took `End` or `Destroy` or stopped (set before the socket is closed, so the embedder
+  /// never writes to a closed or reused descriptor).
+  fd: RawFd,
+}
+
+impl Mailbox {
+  fn new(fd: RawFd) -> Mailbox {
+    Mailbox {
+      state: Mutex::new(MailboxState {
+        commands: Vec::new(),
+        pending: 0,
+        writing: false,
+        fd,
+      }),
+      ready: tokio::sync::Notify::new(),
+    }
+  }
+}
+
+/// Writes `bytes` to the socket `fd` from the calling thread, without blocking; returns how
+/// many the kernel took (fewer when its buffer is full or the write failed: the connection's
+/// task then writes the rest, waiting for room, and reports any error itself).
+///
+/// # Safety
+/// `fd` is an open, non-blocking TCP socket that stays open for the call (the caller holds
+/// the mailbox lock under which the task clears `fd` before closing it).
+unsafe fn write_now(fd: RawFd, bytes: &[u8]) -> usize {
+  use std::io::Write;
+  use std::os::fd::FromRawFd;
+  // SAFETY: see the function's contract; `ManuallyDrop` never closes the descriptor.
+  // `TcpStream::write` is `send(.., MSG_NOSIGNAL)`: a reset peer is an error, not SIGPIPE.
+  let stream = std::mem::ManuallyDrop::new(unsafe { std::net::TcpStream::from_raw_fd(fd) });
+  let mut done = 0;
+  while done < bytes.len() {
+    match (&*stream).write(&bytes[done..]) {
+      Ok(0) => break,
+      Ok(n) => done += n,
+      Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+      Err(_) => break,
+    }
+  }
+  done
 }
 
 struct Shared {
@@ -177,10 +229,10 @@ async fn route(shared: Arc<Shared>) {
     let mailboxes = lock(&shared.mailboxes);
     for (id, command) in commands {
       if let Some(mailbox) = mailboxes.get(&id) {
-        let mut queued = lock(&mailbox.commands);
-        let first = queued.is_empty();
-        queued.push(command);
-        drop(queued);
+        let mut state = lock(&mailbox.state);
+        let first = state.commands.is_empty();
+        state.commands.push(command);
+        drop(state);
         // A non-empty mailbox was notified already and not drained since.
         if first {
           mailbox.ready.notify_one();
@@ -248,8 +300,8 @@ impl Shared {
 pub struct Io {
   shared: Arc<Shared>,
   runtime: tokio::runtime::Handle,
-  /// Connections adopted and not yet reported closed.
-  open: HashSet<u32>,
+  /// Connections adopted and not yet reported closed, with their mailboxes.
+  open: HashMap<u32, Arc<Mailbox>>,
   next_id: u32,
   /// Keys for masked frames ([`HEAD_MASKED`]).
   masks: MaskPool,
@@ -284,7 +336,7 @@ impl Io {
     Ok(Io {
       shared,
       runtime: handle,
-      open: HashSet::new(),
+      open: HashMap::new(),
       next_id: 1,
       masks: MaskPool::new(),
       _thread: thread,
@@ -311,9 +363,9 @@ impl Io {
     };
     let id = self.next_id;
     self.next_id = self.next_id.wrapping_add(1).max(1);
-    let mailbox = Arc::new(Mailbox::default());
+    let mailbox = Arc::new(Mailbox::new(stream.as_raw_fd()));
     lock(&self.shared.mailboxes).insert(id, Arc::clone(&mailbox));
-    self.open.insert(id);
+    self.open.insert(id, Arc::clone(&mailbox));
     self.runtime.spawn(conn::run(
       id,
       stream,
@@ -327,27 +379,75 @@ impl Io {
 
   /// Queues a command (in order with every other) for the router.
   fn send(&mut self, id: u32, command: Command) -> bool {
-    if !self.open.contains(&id) {
+    let Some(mailbox) = self.open.get(&id) else {
       return false;
+    };
+    lock(&mailbox.state).pending += 1;
+    self.post(vec![(id, command)]);
+    true
+  }
+
+  /// Hands commands to the router (one wake-up for any number of them).
+  fn post(&self, commands: Vec<(u32, Command)>) {
+    if commands.is_empty() {
+      return;
     }
     let mut outbox = lock(&self.shared.outbox);
     let first = outbox.is_empty();
-    outbox.push((id, command));
+    outbox.extend(commands);
     drop(outbox);
     if first {
       self.shared.outbox_ready.notify_one();
     }
-    true
   }
 
-  /// Queues bytes to write. False if the connection is unknown or gone.
-  pub fn write(&mut self, id: u32, data: Vec<u8>) -> bool {
-    self.send(id, Command::Write(data))
+  /// Hands over one write of connection `id`. When the connection's task has nothing queued
+  /// and no command of ours waiting, the bytes are written right here, on the caller's
+  /// thread: no cross-thread wake-up for the write, none for its `WRITTEN`, which is the
+  /// returned count instead. Otherwise, and for whatever the socket does not take now, the
+  /// bytes go to the task, after everything sent before them. Returns the bytes written now.
+  fn hand_over(&self, id: u32, mut bytes: Vec<u8>, commands: &mut Vec<(u32, Command)>) -> usize {
+    let Some(mailbox) = self.open.get(&id) else {
+      return 0;
+    };
+    let mut state = lock(&mailbox.state);
+    if state.pending == 0 && !state.writing && state.fd >= 0 {
+      // SAFETY: `fd` is open while it is set, and it is read under the lock.
+      let n = unsafe { write_now(state.fd, &bytes) };
+      if n == bytes.len() {
+        return n;
+      }
+      // The task writes the rest once the socket has room. Nothing of ours is waiting for
+      // it (`pending` was 0), so this goes straight to its mailbox.
+      bytes.drain(..n);
+      state.commands.push(Command::Write(bytes));
+      state.pending += 1;
+      drop(state);
+      mailbox.ready.notify_one();
+      return n;
+    }
+    state.pending += 1;
+    drop(state);
+    commands.push((id, Command::Write(bytes)));
+    0
   }
 
-  /// Queues one part (copied): raw bytes when `head` is 0, else the payload of one frame
-  /// (`head` as in [`Io::write_batch`]). False if the connection is unknown or gone.
-  pub fn write_part(&mut self, id: u32, head: u32, data: &[u8]) -> bool {
+  /// Writes bytes (see [`Io::write_batch`] for when they are written on the caller's thread).
+  /// `None` if the connection is unknown or gone, else the bytes written now.
+  pub fn write(&mut self, id: u32, data: Vec<u8>) -> Option<usize> {
+    if !self.open.contains_key(&id) {
+      return None;
+    }
+    let mut commands = Vec::new();
+    let now = self.hand_over(id, data, &mut commands);
+    self.post(commands);
+    Some(now)
+  }
+
+  /// Writes one part: raw bytes when `head` is 0, else the payload of one frame (`head` as
+  /// in [`Io::write_batch`]). `None` if the connection is unknown or gone, else the bytes
+  /// written now.
+  pub fn write_part(&mut self, id: u32, head: u32, data: &[u8]) -> Option<usize> {
     if head == 0 {
       return self.write(id, data.to_vec());
     }
@@ -356,21 +456,25 @@ impl Io {
     self.write(id, out)
   }
 
-  /// Queues bytes for several connections at once: `parts` is `[id, head, length, …]`, the
-  /// lengths splitting `data` in order. `head` 0 queues the bytes as they are; otherwise the
+  /// Writes bytes for several connections at once: `parts` is `[id, head, length, …]`, the
+  /// lengths splitting `data` in order. `head` 0 writes the bytes as they are; otherwise the
   /// bytes are the payload of one frame whose first header byte (FIN, RSV, opcode) is
   /// `head & 0xff` (`head` = [`HEAD_FRAME`] `| byte`, plus [`HEAD_MASKED`] to mask it with a
-  /// random key), and its header is written here. Consecutive
-  /// parts of one connection become one queued buffer. Unknown ids are skipped. Returns how
-  /// many parts were queued (a part past the end of `data` stops the batch).
-  pub fn write_batch(&mut self, parts: &[u32], data: &[u8]) -> usize {
+  /// random key), and its header is written here. Consecutive parts of one connection become
+  /// one write: made on the caller's thread when the connection's task has nothing queued
+  /// (the bytes the kernel took are pushed to `written` as `[index of the write's first
+  /// part, count]`, and no `WRITTEN` event reports them), else queued to the task, which
+  /// reports `WRITTEN`. Unknown ids are skipped. Returns how many parts were taken (a part
+  /// past the end of `data` stops the batch).
+  pub fn write_batch(&mut self, parts: &[u32], data: &[u8], written: &mut Vec<u32>) -> usize {
     let mut at = 0usize;
     let mut queued = 0usize;
     let mut commands: Vec<(u32, Command)> = Vec::new();
-    let mut current: Option<(u32, Vec<u8>)> = None;
+    // The write being assembled: connection, index of its first part, bytes.
+    let mut current: Option<(u32, u32, Vec<u8>)> = None;
     // Parts come grouped by connection: look each connection up once per group.
     let mut checked: Option<(u32, bool)> = None;
-    for part in parts.chunks_exact(3) {
+    for (index, part) in parts.chunks_exact(3).enumerate() {
       let (id, head, len) = (part[0], part[1], part[2] as usize);
       let Some(bytes) = data.get(at..at + len) else {
         break;
@@ -379,7 +483,7 @@ impl Io {
       let open = match checked {
         Some((last, open)) if last == id => open,
         _ => {
-          let open = self.open.contains(&id);
+          let open = self.open.contains_key(&id);
           checked = Some((id, open));
           open
         }
@@ -389,12 +493,12 @@ impl Io {
       }
       queued += 1;
       let out = match &mut current {
-        Some((open_id, out)) if *open_id == id => out,
+        Some((open_id, _, out)) if *open_id == id => out,
         _ => {
-          if let Some((prev, out)) = current.take() {
-            commands.push((prev, Command::Write(out)));
+          if let Some((prev, first, out)) = current.take() {
+            self.hand_over_into(prev, first, out, &mut commands, written);
           }
-          &mut current.insert((id, Vec::new())).1
+          &mut current.insert((id, index as u32, Vec::new())).2
         }
       };
       if head == 0 {
@@ -403,20 +507,26 @@ impl Io {
         append_frame(out, head, bytes, &mut self.masks);
       }
     }
-    if let Some((id, out)) = current {
-      commands.push((id, Command::Write(out)));
+    if let Some((id, first, out)) = current {
+      self.hand_over_into(id, first, out, &mut commands, written);
     }
-    if commands.is_empty() {
-      return queued;
-    }
-    let mut outbox = lock(&self.shared.outbox);
-    let first = outbox.is_empty();
-    outbox.extend(commands);
-    drop(outbox);
-    if first {
-      self.shared.outbox_ready.notify_one();
-    }
+    self.post(commands);
     queued
+  }
+
+  /// [`Io::hand_over`], recording bytes written now in `written` (see [`Io::write_batch`]).
+  fn hand_over_into(
+    &self,
+    id: u32,
+    first_part: u32,
+    bytes: Vec<u8>,
+    commands: &mut Vec<(u32, Command)>,
+    written: &mut Vec<u32>,
+  ) {
+    let now = self.hand_over(id, bytes, commands);
+    if now > 0 {
+      written.extend_from_slice(&[first_part, u32::try_from(now).unwrap_or(u32::MAX)]);
+    }
   }
 
   /// Shuts down the sending side once everything queued is written.

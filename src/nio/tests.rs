@@ -68,8 +68,8 @@ fn reads_writes_and_closes_in_order() {
   let events = collect(&mut io, &woken, |e| data_of(e).len() >= 5);
   assert_eq!(data_of(&events), b"hello");
 
-  assert!(io.write(id, b"wor".to_vec()));
-  assert!(io.write(id, b"ld".to_vec()));
+  // Nothing is queued: both writes are made on this thread, and counted here.
+  let now = io.write(id, b"wor".to_vec()).unwrap() + io.write(id, b"ld".to_vec()).unwrap();
   assert!(io.end(id));
   let mut got = Vec::new();
   peer.read_to_end(&mut got).unwrap(); // EOF after our shutdown
@@ -80,14 +80,14 @@ fn reads_writes_and_closes_in_order() {
     .filter(|e| e.0 == kind::WRITTEN)
     .map(|e| e.1)
     .sum();
-  assert_eq!(written, 5);
+  assert_eq!(now as u32 + written, 5);
 
   drop(peer);
   let events = collect(&mut io, &woken, |e| e.iter().any(|x| x.0 == kind::CLOSED));
   let kinds: Vec<u32> = events.iter().map(|e| e.0).collect();
   assert_eq!(kinds, vec![kind::END, kind::CLOSED]);
   assert!(io.is_empty());
-  assert!(!io.write(id, b"late".to_vec()));
+  assert!(io.write(id, b"late".to_vec()).is_none());
 }
 
 #[test]
@@ -180,7 +180,7 @@ fn write_batch_frames_parts_and_keeps_raw_parts_as_they_are() {
     0,
     1,
   ];
-  assert_eq!(io.write_batch(&parts, &data), 4);
+  assert_eq!(io.write_batch(&parts, &data, &mut Vec::new()), 4);
   let mut expected = b"raw\x81\x02hi\x82\x7e\x00\x7e".to_vec();
   expected.extend_from_slice(&[7u8; 126]);
   expected.extend_from_slice(&[0x00, 0x7f, 0, 0, 0, 0, 0, 1, 0x11, 0x70]);
@@ -217,8 +217,10 @@ fn masked_parts_get_a_fresh_key_each_in_batches_and_alone() {
     HEAD_FRAME | HEAD_MASKED | 0x82,
     3,
   ];
-  assert_eq!(io.write_batch(&parts, &data), 2);
-  assert!(io.write_part(id, HEAD_FRAME | HEAD_MASKED | 0x81, b"three"));
+  assert_eq!(io.write_batch(&parts, &data, &mut Vec::new()), 2);
+  assert!(io
+    .write_part(id, HEAD_FRAME | HEAD_MASKED | 0x81, b"three")
+    .is_some());
   let (a, key_a, one) = read_masked(&mut peer);
   let (b, key_b, two) = read_masked(&mut peer);
   let (c, key_c, three) = read_masked(&mut peer);
@@ -229,4 +231,91 @@ fn masked_parts_get_a_fresh_key_each_in_batches_and_alone() {
     key_a != key_b && key_b != key_c,
     "keys repeat: {key_a:?} {key_b:?} {key_c:?}"
   );
+}
+
+#[test]
+fn writes_made_now_and_queued_writes_keep_their_order_and_are_counted_once() {
+  let (mut io, woken, mut peer, id) = setup();
+  // The peer does not read yet: the first writes fill the socket buffers (made now, on this
+  // thread, until the kernel refuses), the rest go to the I/O thread, in order.
+  // 32 MiB: more than loopback's socket buffers take (a few MiB each way).
+  let parts: Vec<Vec<u8>> = (0..64u32)
+    .map(|n| {
+      (0..512 * 1024u32)
+        .map(|i| ((i * 7 + n) % 253) as u8)
+        .collect()
+    })
+    .collect();
+  let mut now = 0usize;
+  let mut queued_any = false;
+  for part in &parts {
+    let mut written = Vec::new();
+    let batch = [id, 0, part.len() as u32];
+    assert_eq!(io.write_batch(&batch, part, &mut written), 1);
+    let n = written.get(1).copied().unwrap_or(0) as usize;
+    if !written.is_empty() {
+      assert_eq!(written[0], 0, "index of the write's first part");
+    }
+    queued_any |= n < part.len();
+    now += n;
+  }
+  assert!(now > 0, "the first write is made on the caller's thread");
+  assert!(queued_any, "a full socket sends the rest to the I/O thread");
+  let expected: Vec<u8> = parts.concat();
+  let reader = std::thread::spawn(move || {
+    let mut got = vec![0u8; expected.len()];
+    peer.read_exact(&mut got).unwrap();
+    (got == expected, peer)
+  });
+  let total = parts.iter().map(Vec::len).sum::<usize>();
+  let events = collect(&mut io, &woken, |e| {
+    let written: usize = e
+      .iter()
+      .filter(|x| x.0 == kind::WRITTEN)
+      .map(|x| x.1 as usize)
+      .sum();
+    now + written >= total
+  });
+  let written: usize = events
+    .iter()
+    .filter(|x| x.0 == kind::WRITTEN)
+    .map(|x| x.1 as usize)
+    .sum();
+  assert_eq!(now + written, total, "every byte counted once");
+  let (in_order, _peer) = reader.join().unwrap();
+  assert!(in_order, "bytes arrive in the order they were written");
+  // With the queue written, the next write is made now again.
+  let mut written = Vec::new();
+  io.write_batch(&[id, 0, 5], b"again", &mut written);
+  assert_eq!(written, vec![0, 5]);
+}
+
+#[test]
+fn a_batch_reports_the_bytes_written_now_per_connection() {
+  let (mut io, _woken, mut peer, id) = setup();
+  let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+  let mut peer2 = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+  let (accepted, _) = listener.accept().unwrap();
+  let id2 = io.adopt(accepted.as_raw_fd(), Vec::new(), None).unwrap();
+  drop(accepted);
+  // Two parts for the first connection (one write: 2 + 5 header and payload bytes), one
+  // for the second, and one for an unknown id.
+  let parts = [id, 0x182, 3, id, 0, 2, id2, 0, 4, id2 + 7, 0, 1];
+  let mut written = Vec::new();
+  assert_eq!(io.write_batch(&parts, b"abcdeWXYZ!", &mut written), 3);
+  assert_eq!(written, vec![0, 7, 2, 4]);
+  let mut got = [0u8; 7];
+  peer.read_exact(&mut got).unwrap();
+  assert_eq!(&got, b"\x82\x03abcde");
+  let mut got2 = [0u8; 4];
+  peer2.read_exact(&mut got2).unwrap();
+  assert_eq!(&got2, b"WXYZ");
+  // After end() the connection is never written directly again.
+  assert!(io.end(id));
+  let mut rest = Vec::new();
+  peer.read_to_end(&mut rest).unwrap();
+  assert!(rest.is_empty());
+  let mut written = Vec::new();
+  io.write_batch(&[id, 0, 4], b"late", &mut written);
+  assert!(written.is_empty());
 }
