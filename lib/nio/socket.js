@@ -14,9 +14,11 @@
  * decoded messages, control frames and protocol errors go to the receiver given to
  * `setFrameSink()`, held like data while paused.
  *
- * Writes are collected per tick and handed to the I/O thread in one call per socket (the
- * thread writes them with one vectored write); a write's callback runs once the I/O thread
- * reports its bytes written to the kernel, so `bufferedAmount` stays exact.
+ * Writes are collected per tick and handed over in one native call for all sockets: a
+ * socket whose I/O task has nothing queued is written right away on this thread, the rest is
+ * queued to the I/O thread. A write's callback runs once its bytes are written to the kernel
+ * (counted at once for the first kind, reported by the I/O thread for the second), so
+ * `bufferedAmount` stays exact.
  */
 
 const EventEmitter = require('events');

@@ -2,7 +2,8 @@
 //! handed over by Node are read and written by a tokio runtime on one thread of its own.
 //!
 //! Each connection has a task that reads whatever the socket has, writes its queue with
-//! vectored writes, and reports to one shared [`Inbox`]: bytes written, end of input, shutdown
+//! vectored writes (the embedder writes a connection whose queue is empty itself, on its own
+//! thread: see [`Io::write_batch`]), and reports to one shared [`Inbox`]: bytes written, end of input, shutdown
 //! done, errors and close, and what was read: either raw chunks, or, when the connection was
 //! adopted with a [`Decoder`] (the sans-I/O core), decoded WebSocket events (messages already
 //! unmasked, validated and inflated, control frames, the protocol error that ends the stream),
