@@ -96,16 +96,21 @@ pub const HEAD_FRAME: u32 = 0x100;
 /// `head` of a write part: mask the frame with a fresh random key (client connections).
 pub const HEAD_MASKED: u32 = 0x200;
 
-/// Appends one frame: the header (first byte `head & 0xff`: FIN, RSV and opcode bits), then
-/// `payload`, masked with the next key of `masks` when `head` has [`HEAD_MASKED`].
-fn append_frame(out: &mut Vec<u8>, head: u32, payload: &[u8], masks: &mut MaskPool) {
+/// The frame options of a write part's `head` (first header byte in the low 8 bits).
+fn frame_options(head: u32, mask: Option<[u8; 4]>) -> FrameOptions {
   let first = head as u8;
-  let opts = FrameOptions {
+  FrameOptions {
     opcode: OpCode::from(first),
     fin: first & 0x80 != 0,
     rsv1: first & 0x40 != 0,
-    mask: (head & HEAD_MASKED != 0).then(|| masks.next_key()),
-  };
+    mask,
+  }
+}
+
+/// Appends one frame: the header (first byte `head & 0xff`: FIN, RSV and opcode bits), then
+/// `payload`, masked with the next key of `masks` when `head` has [`HEAD_MASKED`].
+fn append_frame(out: &mut Vec<u8>, head: u32, payload: &[u8], masks: &mut MaskPool) {
+  let opts = frame_options(head, (head & HEAD_MASKED != 0).then(|| masks.next_key()));
   let mut header = [0u8; MAX_HEADER_LEN];
   let n = write_header(&mut header, payload.len(), &opts);
   out.reserve(n + payload.len());
@@ -180,29 +185,78 @@ impl Mailbox {
   }
 }
 
-/// Writes `bytes` to the socket `fd` from the calling thread, without blocking; returns how
-/// many the kernel took (fewer when its buffer is full or the write failed: the connection's
-/// task then writes the rest, waiting for room, and reports any error itself).
+/// Writes `parts` in order to the socket `fd` from the calling thread, without blocking;
+/// returns how many bytes the kernel took (fewer when its buffer is full or the write failed:
+/// the connection's task then writes the rest, waiting for room, and reports any error
+/// itself).
 ///
 /// # Safety
 /// `fd` is an open, non-blocking TCP socket that stays open for the call (the caller holds
 /// the mailbox lock under which the task clears `fd` before closing it).
-unsafe fn write_now(fd: RawFd, bytes: &[u8]) -> usize {
+unsafe fn write_now(fd: RawFd, parts: &[&[u8]]) -> usize {
   use std::io::Write;
   use std::os::fd::FromRawFd;
   // SAFETY: see the function's contract; `ManuallyDrop` never closes the descriptor.
   // `TcpStream::write` is `send(.., MSG_NOSIGNAL)`: a reset peer is an error, not SIGPIPE.
   let stream = std::mem::ManuallyDrop::new(unsafe { std::net::TcpStream::from_raw_fd(fd) });
-  let mut done = 0;
-  while done < bytes.len() {
-    match (&*stream).write(&bytes[done..]) {
-      Ok(0) => break,
-      Ok(n) => done += n,
-      Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-      Err(_) => break,
+  let mut total = 0;
+  for part in parts {
+    let mut done = 0;
+    while done < part.len() {
+      match (&*stream).write(&part[done..]) {
+        Ok(0) => return total + done,
+        Ok(n) => done += n,
+        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+        Err(_) => return total + done,
+      }
+    }
+    total += done;
+  }
+  total
+}
+
+/// The bytes of one write: in a buffer of their own, or still in the caller's memory (then
+/// only what the kernel does not take at once is copied, for the I/O thread).
+enum Outgoing<'a> {
+  Owned(Vec<u8>),
+  Borrowed(&'a [&'a [u8]]),
+}
+
+impl Outgoing<'_> {
+  fn len(&self) -> usize {
+    match self {
+      Outgoing::Owned(bytes) => bytes.len(),
+      Outgoing::Borrowed(parts) => parts.iter().map(|p| p.len()).sum(),
     }
   }
-  done
+
+  /// Writes them now (see [`write_now`] for the contract on `fd`).
+  unsafe fn write_now(&self, fd: RawFd) -> usize {
+    // SAFETY: forwarded to the caller.
+    match self {
+      Outgoing::Owned(bytes) => unsafe { write_now(fd, &[bytes]) },
+      Outgoing::Borrowed(parts) => unsafe { write_now(fd, parts) },
+    }
+  }
+
+  /// What is left after the first `n` bytes, in a buffer of its own.
+  fn rest(self, mut n: usize) -> Vec<u8> {
+    match self {
+      Outgoing::Owned(mut bytes) => {
+        bytes.drain(..n);
+        bytes
+      }
+      Outgoing::Borrowed(parts) => {
+        let mut out = Vec::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() - n);
+        for part in parts {
+          let skip = n.min(part.len());
+          out.extend_from_slice(&part[skip..]);
+          n -= skip;
+        }
+        out
+      }
+    }
+  }
 }
 
 struct Shared {
@@ -407,21 +461,20 @@ impl Io {
   /// thread: no cross-thread wake-up for the write, none for its `WRITTEN`, which is the
   /// returned count instead. Otherwise, and for whatever the socket does not take now, the
   /// bytes go to the task, after everything sent before them. Returns the bytes written now.
-  fn hand_over(&self, id: u32, mut bytes: Vec<u8>, commands: &mut Vec<(u32, Command)>) -> usize {
+  fn hand_over(&self, id: u32, bytes: Outgoing, commands: &mut Vec<(u32, Command)>) -> usize {
     let Some(mailbox) = self.open.get(&id) else {
       return 0;
     };
     let mut state = lock(&mailbox.state);
     if state.pending == 0 && !state.writing && state.fd >= 0 {
       // SAFETY: `fd` is open while it is set, and it is read under the lock.
-      let n = unsafe { write_now(state.fd, &bytes) };
+      let n = unsafe { bytes.write_now(state.fd) };
       if n == bytes.len() {
         return n;
       }
       // The task writes the rest once the socket has room. Nothing of ours is waiting for
       // it (`pending` was 0), so this goes straight to its mailbox.
-      bytes.drain(..n);
-      state.commands.push(Command::Write(bytes));
+      state.commands.push(Command::Write(bytes.rest(n)));
       state.pending += 1;
       drop(state);
       mailbox.ready.notify_one();
@@ -429,32 +482,42 @@ impl Io {
     }
     state.pending += 1;
     drop(state);
-    commands.push((id, Command::Write(bytes)));
+    commands.push((id, Command::Write(bytes.rest(0))));
     0
   }
 
   /// Writes bytes (see [`Io::write_batch`] for when they are written on the caller's thread).
   /// `None` if the connection is unknown or gone, else the bytes written now.
   pub fn write(&mut self, id: u32, data: Vec<u8>) -> Option<usize> {
+    self.write_outgoing(id, Outgoing::Owned(data))
+  }
+
+  fn write_outgoing(&mut self, id: u32, bytes: Outgoing) -> Option<usize> {
     if !self.open.contains_key(&id) {
       return None;
     }
     let mut commands = Vec::new();
-    let now = self.hand_over(id, data, &mut commands);
+    let now = self.hand_over(id, bytes, &mut commands);
     self.post(commands);
     Some(now)
   }
 
   /// Writes one part: raw bytes when `head` is 0, else the payload of one frame (`head` as
   /// in [`Io::write_batch`]). `None` if the connection is unknown or gone, else the bytes
-  /// written now.
+  /// written now. Unless the frame is masked, the bytes are sent from `data` itself: only what
+  /// the kernel does not take at once is copied (a large message is not copied whole first).
   pub fn write_part(&mut self, id: u32, head: u32, data: &[u8]) -> Option<usize> {
     if head == 0 {
-      return self.write(id, data.to_vec());
+      return self.write_outgoing(id, Outgoing::Borrowed(&[data]));
     }
-    let mut out = Vec::new();
-    append_frame(&mut out, head, data, &mut self.masks);
-    self.write(id, out)
+    if head & HEAD_MASKED != 0 {
+      let mut out = Vec::new();
+      append_frame(&mut out, head, data, &mut self.masks);
+      return self.write(id, out);
+    }
+    let mut header = [0u8; MAX_HEADER_LEN];
+    let n = write_header(&mut header, data.len(), &frame_options(head, None));
+    self.write_outgoing(id, Outgoing::Borrowed(&[&header[..n], data]))
   }
 
   /// Writes bytes for several connections at once: `parts` is `[id, head, length, …]`, the
@@ -524,7 +587,7 @@ impl Io {
     commands: &mut Vec<(u32, Command)>,
     written: &mut Vec<u32>,
   ) {
-    let now = self.hand_over(id, bytes, commands);
+    let now = self.hand_over(id, Outgoing::Owned(bytes), commands);
     if now > 0 {
       written.extend_from_slice(&[first_part, u32::try_from(now).unwrap_or(u32::MAX)]);
     }

@@ -319,3 +319,48 @@ fn a_batch_reports_the_bytes_written_now_per_connection() {
   io.write_batch(&[id, 0, 4], b"late", &mut written);
   assert!(written.is_empty());
 }
+
+#[test]
+fn large_parts_are_sent_from_the_callers_memory_and_the_rest_follows_in_order() {
+  let (mut io, woken, mut peer, id) = setup();
+  // More than the socket buffers take: part is written now, the rest copied for the task.
+  let big: Vec<u8> = (0..12 * 1024 * 1024u32).map(|i| (i % 241) as u8).collect();
+  let raw: Vec<u8> = (0..3 * 1024 * 1024u32).map(|i| (i % 239) as u8).collect();
+  let now_big = io.write_part(id, HEAD_FRAME | 0x82, &big).unwrap();
+  assert!(
+    now_big > 0 && now_big < big.len() + 10,
+    "written now: {now_big}"
+  );
+  // Queued behind the rest of the frame: nothing is written now.
+  assert_eq!(io.write_part(id, 0, &raw), Some(0));
+  let mut written = Vec::new();
+  io.write_batch(&[id, HEAD_FRAME | 0x81, 2], b"ok", &mut written);
+  assert!(written.is_empty());
+
+  let mut expected = vec![0x82, 127, 0, 0, 0, 0, 0, 0xc0, 0, 0];
+  expected.extend_from_slice(&big);
+  expected.extend_from_slice(&raw);
+  expected.extend_from_slice(b"\x81\x02ok");
+  let total = expected.len();
+  let reader = std::thread::spawn(move || {
+    let mut got = vec![0u8; expected.len()];
+    peer.read_exact(&mut got).unwrap();
+    got == expected
+  });
+  let events = collect(&mut io, &woken, |e| {
+    now_big
+      + e
+        .iter()
+        .filter(|x| x.0 == kind::WRITTEN)
+        .map(|x| x.1 as usize)
+        .sum::<usize>()
+      >= total
+  });
+  let queued: usize = events
+    .iter()
+    .filter(|x| x.0 == kind::WRITTEN)
+    .map(|x| x.1 as usize)
+    .sum();
+  assert_eq!(now_big + queued, total);
+  assert!(reader.join().unwrap(), "bytes arrive whole and in order");
+}
