@@ -218,4 +218,61 @@ describe('FrameReceiver', () => {
       assert.strictEqual(got[300], 300 & 0xff);
     });
   });
+
+  describe('nested decoding (event arrays are shared by depth)', () => {
+    it('a handler that makes other receivers decode does not disturb its own events', () => {
+      // Each message of the outer chunk feeds a chunk of 40 messages (more than one native
+      // call's 32 events) to an inner receiver, which feeds one more level: the outer and
+      // middle dispatch loops must still deliver all of their own messages, in order.
+      const many = (tag, n) =>
+        Buffer.concat(Array.from({ length: n }, (_, i) => frame(0x82, Buffer.from(`${tag}${i}`))));
+      const innermost = recorder();
+      const deepest = new FrameReceiver(innermost);
+      const middle = recorder();
+      const onMiddle = middle.onMessage;
+      middle.onMessage = function (data, isBinary, compressed) {
+        onMiddle.call(this, data, isBinary, compressed);
+        deepest.write(many('z', 3));
+      };
+      const inner = new FrameReceiver(middle);
+      const outer = recorder();
+      const onOuter = outer.onMessage;
+      outer.onMessage = function (data, isBinary, compressed) {
+        onOuter.call(this, data, isBinary, compressed);
+        inner.write(many('y', 40));
+      };
+      const receiver = new FrameReceiver(outer);
+      assert.strictEqual(receiver.write(many('x', 70)), true);
+
+      const names = (events) => events.map((e) => Buffer.from(e[1], 'hex').toString());
+      assert.deepStrictEqual(names(outer.events), Array.from({ length: 70 }, (_, i) => `x${i}`));
+      assert.strictEqual(middle.events.length, 70 * 40);
+      assert.deepStrictEqual(
+        names(middle.events.slice(0, 40)),
+        Array.from({ length: 40 }, (_, i) => `y${i}`)
+      );
+      assert.strictEqual(innermost.events.length, 70 * 40 * 3);
+    });
+
+    it('a throwing handler leaves the rest for the next write, then other receivers decode', () => {
+      const events = [];
+      let thrown = false;
+      const receiver = new FrameReceiver({
+        onMessage(data) {
+          events.push(data.toString());
+          if (!thrown && data.toString() === 'a1') {
+            thrown = true;
+            throw new Error('listener');
+          }
+        }
+      });
+      const other = new FrameReceiver(recorder());
+      const chunk = Buffer.concat(['a0', 'a1', 'a2', 'a3'].map((t) => frame(0x81, Buffer.from(t))));
+      assert.throws(() => receiver.write(chunk), /listener/);
+      // Another receiver decodes (with the shared array) before the backlog is delivered.
+      other.write(Buffer.concat(Array.from({ length: 40 }, () => frame(0x81, Buffer.from('zz')))));
+      receiver.write(frame(0x81, Buffer.from('a4')));
+      assert.deepStrictEqual(events, ['a0', 'a1', 'a2', 'a3', 'a4']);
+    });
+  });
 });

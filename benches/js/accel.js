@@ -32,7 +32,6 @@ const ROUNDS = quick ? 3 : 7;
  * one shared, megamorphic site whose cost depends on the order the implementations ran in.
  */
 function makeTimer() {
-  // eslint-disable-next-line no-new-func
   return new Function(
     'fn',
     'size',

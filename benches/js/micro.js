@@ -56,14 +56,14 @@ function main() {
 
   // Fixed costs.
   const events = new Int32Array(4 + 4 * 64);
-  const recv = new native.Receiver(events, 2, 0, 0, 0);
+  const recv = new native.Receiver(2, 0, 0, 0);
   const empty = Buffer.from([0x82, 0x00]);
   const slab = Buffer.alloc(1024);
   const nothing = Buffer.alloc(0);
   const noop = () => 0;
   const samples = { push: [], frameInto: [], jsCall: [] };
   for (let r = 0; r < rounds; r++) {
-    samples.push.push(time(() => native.receiverPush(recv, empty, 0)));
+    samples.push.push(time(() => native.receiverPush(recv, empty, 0, events)));
     samples.frameInto.push(time(() => native.frameInto(slab, 0, nothing, 0x12, 0)));
     samples.jsCall.push(time(() => noop(empty, 0)));
   }

@@ -34,28 +34,27 @@ const OPT_RAW_CLOSE = 16;
 
 /** Events decoded per native call at most (the array has 4 header slots + 4 per event). */
 const EVENTS_PER_CALL = 32;
-/** Int32 slots of one receiver's event array. */
+/** Int32 slots of an event array. */
 const EVENT_SLOTS = 4 + 4 * EVENTS_PER_CALL;
-/** Event arrays carved from one shared ArrayBuffer (128 × 528 bytes). */
-const ARRAYS_PER_SLAB = 128;
-
-let eventSlab = null;
-let eventSlabUsed = ARRAYS_PER_SLAB;
 
 /**
- * A receiver's own event array, as a view into a shared slab: a fresh backing store per
- * connection costs more than the rest of the receiver's setup. Regions are never handed out
- * twice; a slab is freed with the last receiver using it.
+ * Event arrays shared by every receiver, one per nesting depth of `_decode()`: a handler
+ * may make another receiver decode while its own events are being dispatched (a driver
+ * piped into another in the same process), and that one must not overwrite them. A
+ * connection keeps no array of its own (one per receiver was ~0.6 KiB per idle connection).
+ */
+const eventArrays = [];
+/** How many `_decode()` calls are running (the depth of the next one). */
+let depth = 0;
+
+/**
+ * The event array for the current depth.
  *
  * @return {Int32Array} The array
  * @private
  */
 function eventArray() {
-  if (eventSlabUsed === ARRAYS_PER_SLAB) {
-    eventSlab = new ArrayBuffer(ARRAYS_PER_SLAB * EVENT_SLOTS * 4);
-    eventSlabUsed = 0;
-  }
-  return new Int32Array(eventSlab, EVENT_SLOTS * 4 * eventSlabUsed++, EVENT_SLOTS);
+  return eventArrays[depth] || (eventArrays[depth] = new Int32Array(EVENT_SLOTS));
 }
 
 /** ws 8.23 defaults. */
@@ -101,9 +100,7 @@ class FrameReceiver {
     // Where the reason starts in a held close payload (raw: the whole payload).
     this._reasonStart = options.rawClose ? 0 : 2;
 
-    this._events = eventArray();
     this._native = new native.Receiver(
-      this._events,
       config.bits,
       config.maxPayload,
       config.maxFragments,
@@ -135,14 +132,19 @@ class FrameReceiver {
    * @private
    */
   _decode(chunk, offset) {
-    const events = this._events;
+    const events = eventArray();
     const length = chunk.length;
 
-    do {
-      const count = native.receiverPush(this._native, chunk, offset);
-      offset = events[0];
-      if (count > 0 && !this._dispatch(chunk, events, 4, 4 + 4 * count, offset)) return false;
-    } while (offset < length);
+    depth++;
+    try {
+      do {
+        const count = native.receiverPush(this._native, chunk, offset, events);
+        offset = events[0];
+        if (count > 0 && !this._dispatch(chunk, events, 4, 4 + 4 * count, offset)) return false;
+      } while (offset < length);
+    } finally {
+      depth--;
+    }
 
     return true;
   }

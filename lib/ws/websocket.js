@@ -130,7 +130,7 @@ class WebSocket extends EventEmitter {
 
     if (options.autoPong) {
       this._autoPong = true;
-      this._autoPongComplete = autoPongWritten.bind(this);
+      this._autoPongComplete = null; // bound on the first ping (most connections get none)
       this._pendingAutoPongs = 0;
       this._maxPendingAutoPongs = options.maxPendingAutoPongs | 0;
     }
@@ -1099,6 +1099,9 @@ function receiverOnPing(data) {
       websocket.terminate();
     } else {
       websocket._pendingAutoPongs++;
+      if (websocket._autoPongComplete === null) {
+        websocket._autoPongComplete = autoPongWritten.bind(websocket);
+      }
       websocket._sender.pong(data, !this._isServer, websocket._autoPongComplete);
     }
   }

@@ -7,7 +7,7 @@
 //! each reads its arguments with plain N-API calls, checks bounds, and calls the kernel in
 //! `crate::proto`. The functions are attached to the exports object at module load.
 
-use super::receiver::Receiver;
+use super::receiver::{Receiver, MIN_EVENT_SLOTS};
 use super::sender::frame_into;
 use crate::proto::{mask, utf8};
 use napi::bindgen_prelude::*;
@@ -186,9 +186,9 @@ unsafe fn is_valid_utf8_cb_body(
   }
 }
 
-/// `receiverPush(receiver, chunk, start)`: `Receiver.push` (see `receiver.rs`) as a raw
-/// callback. It runs once per socket chunk, and napi-rs's generated wrapper spends more per
-/// call on borrow bookkeeping (a global lock and map per typed-array argument) and class
+/// `receiverPush(receiver, chunk, start, events)`: `Receiver.push` (see `receiver.rs`) as a
+/// raw callback. It runs once per socket chunk, and napi-rs's generated wrapper spends more
+/// per call on borrow bookkeeping (a global lock and map per typed-array argument) and class
 /// checks than a 32-byte frame takes to decode.
 unsafe fn receiver_push_cb_body(
   env: sys::napi_env,
@@ -196,9 +196,11 @@ unsafe fn receiver_push_cb_body(
 ) -> sys::napi_value {
   // SAFETY: all values come from this callback. The receiver object is checked to carry the
   // `Receiver` class's type tag (stamped by napi-rs when it wrapped the instance) before its
-  // wrapped pointer, a `Box<Receiver>` napi-rs made, is used; JS is blocked for the call.
+  // wrapped pointer, a `Box<Receiver>` napi-rs made, is used; JS is blocked for the call. The
+  // event array is an Int32Array (so its data is 4-byte aligned) checked not to overlap the
+  // chunk before either slice is made.
   unsafe {
-    let [a0, a1, a2] = args::<3>(env, info);
+    let [a0, a1, a2, a3] = args::<4>(env, info);
     let mut tagged = false;
     let tag = <Receiver as TypeTag>::type_tag();
     if sys::napi_check_object_type_tag(env, a0, &tag, &mut tagged) != sys::Status::napi_ok
@@ -211,20 +213,58 @@ unsafe fn receiver_push_cb_body(
       return throw(env, b"receiverPush: not a Receiver\0");
     }
     let receiver = &mut *wrapped.cast::<Receiver>();
-    let (Some(chunk), Some(start)) = (bytes(env, a1), uint(env, a2)) else {
+    let (Some((chunk_ptr, chunk_len)), Some(start), Some((events_ptr, events_len))) =
+      (raw_bytes(env, a1), uint(env, a2), int32_array(env, a3))
+    else {
       return throw(
         env,
-        b"receiverPush(receiver, chunk, start): bad arguments\0",
+        b"receiverPush(receiver, chunk, start, events): bad arguments\0",
       );
     };
-    if start > chunk.len() {
+    if start > chunk_len {
       return throw(env, b"receiverPush: start is past the end of the chunk\0");
     }
-    let count = receiver.push_slice(&Env::from_raw(env), chunk, start);
+    if events_len < MIN_EVENT_SLOTS {
+      return throw(env, b"receiverPush: the event array is too small\0");
+    }
+    let (c, e) = (chunk_ptr as usize, events_ptr as usize);
+    if chunk_len > 0 && c < e + events_len * 4 && e < c + chunk_len {
+      return throw(env, b"receiverPush: the event array overlaps the chunk\0");
+    }
+    let chunk = slice_mut(chunk_ptr, chunk_len);
+    let events: &mut [i32] = if events_len == 0 {
+      &mut []
+    } else {
+      std::slice::from_raw_parts_mut(events_ptr, events_len)
+    };
+    let count = receiver.push_slice(&Env::from_raw(env), chunk, start, events);
     let mut result = ptr::null_mut();
     sys::napi_create_uint32(env, count, &mut result);
     result
   }
+}
+
+/// The address and length (in elements) of an `Int32Array` argument.
+///
+/// # Safety
+/// As for [`bytes`].
+unsafe fn int32_array(env: sys::napi_env, value: sys::napi_value) -> Option<(*mut i32, usize)> {
+  let mut kind = 0;
+  let mut length = 0usize;
+  let mut data: *mut c_void = ptr::null_mut();
+  let status = unsafe {
+    sys::napi_get_typedarray_info(
+      env,
+      value,
+      &mut kind,
+      &mut length,
+      &mut data,
+      ptr::null_mut(),
+      ptr::null_mut(),
+    )
+  };
+  (status == sys::Status::napi_ok && kind == sys::TypedarrayType::int32_array)
+    .then_some((data.cast(), length))
 }
 
 /// `frameInto(out, offset, data, flags, mask)`: `sender::frame_into` as a raw callback (once

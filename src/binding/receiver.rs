@@ -1,7 +1,8 @@
 //! `Receiver`: one native call per socket chunk.
 //!
-//! JS allocates one `Int32Array` per receiver and passes it to the constructor; `push` writes
-//! the decoded events into it and returns how many. Layout:
+//! Each push is given an `Int32Array` to write the decoded events into (JS reuses a few, one
+//! per nesting depth of its dispatch loop, for all receivers: an idle connection keeps none)
+//! and returns how many. Layout:
 //!
 //! ```text
 //! [0]            offset in the chunk up to which it was consumed
@@ -23,6 +24,8 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 const HEADER_SLOTS: usize = 4;
+/// The smallest event array a push accepts: the header and one event.
+pub(crate) const MIN_EVENT_SLOTS: usize = HEADER_SLOTS + 4;
 const KIND_TEXT: i32 = 1;
 const KIND_BINARY: i32 = 2;
 const KIND_PING: i32 = 3;
@@ -137,7 +140,6 @@ const REPORT_STEP: i64 = 16 * 1024;
 #[napi(custom_finalize)]
 pub struct Receiver {
   decoder: Decoder,
-  events: Int32Array,
   reported: i64,
 }
 
@@ -152,14 +154,18 @@ impl Receiver {
     self.decoder.buffered_bytes() as i64 + inflate
   }
 
-  /// Decodes `chunk[start..]` (unmasking in place); returns the number of events written.
-  /// `events[0]` is set to the offset consumed: call again from there while it is short of
-  /// `chunk.length`. JS calls this through the raw `receiverPush(receiver, chunk, start)`
-  /// (`raw.rs`), which skips napi-rs's per-call borrow bookkeeping.
-  pub(crate) fn push_slice(&mut self, env: &Env, chunk: &mut [u8], start: usize) -> u32 {
-    // SAFETY: the JS thread is blocked for the call; the event array is a distinct JS object
-    // from the chunk and this is the only reference to it.
-    let out: &mut [i32] = unsafe { self.events.as_mut() };
+  /// Decodes `chunk[start..]` (unmasking in place) and writes the events into `out` (at least
+  /// [`MIN_EVENT_SLOTS`] slots; as many events as fit); returns how many. `out[0]` is set to
+  /// the offset consumed: call again from there while it is short of `chunk.length`. JS calls
+  /// this through the raw `receiverPush(receiver, chunk, start, events)` (`raw.rs`), which
+  /// skips napi-rs's per-call borrow bookkeeping.
+  pub(crate) fn push_slice(
+    &mut self,
+    env: &Env,
+    chunk: &mut [u8],
+    start: usize,
+    out: &mut [i32],
+  ) -> u32 {
     let capacity = (out.len() - HEADER_SLOTS) / 4;
     let mut slots = Slots {
       out,
@@ -207,28 +213,19 @@ impl ObjectFinalize for Receiver {
 
 #[napi]
 impl Receiver {
-  /// `events`: the reused event array (at least 8 slots). `options`: bit 1 client (frames
-  /// must be unmasked), 2 masking optional, 4 skip UTF-8 validation, 8 RSV1 allowed
-  /// (permessage-deflate), 16 raw close frames (unchecked; the range covers the whole
-  /// payload). Limits: 0 = none.
+  /// `options`: bit 1 client (frames must be unmasked), 2 masking optional, 4 skip UTF-8
+  /// validation, 8 RSV1 allowed (permessage-deflate), 16 raw close frames (unchecked; the
+  /// range covers the whole payload). Limits: 0 = none.
   #[napi(constructor)]
   pub fn new(
-    events: Int32Array,
     options: u32,
     max_payload: f64,
     max_fragments: u32,
     max_buffered_chunks: u32,
   ) -> Result<Self> {
-    if events.len() < HEADER_SLOTS + 4 {
-      return Err(Error::new(
-        Status::InvalidArg,
-        "The event array is too small",
-      ));
-    }
     let config = config_from_options(options, max_payload, max_fragments, max_buffered_chunks);
     Ok(Receiver {
       decoder: Decoder::new(config),
-      events,
       reported: 0,
     })
   }
