@@ -226,21 +226,19 @@ describe('FrameReceiver', () => {
       // middle dispatch loops must still deliver all of their own messages, in order.
       const many = (tag, n) =>
         Buffer.concat(Array.from({ length: n }, (_, i) => frame(0x82, Buffer.from(`${tag}${i}`))));
+      // A recorder that, after recording each message, makes `next` decode `chunk`.
+      const feeding = (next, chunk) => {
+        const handler = recorder();
+        const record = handler.onMessage;
+        handler.onMessage = function (...args) {
+          record.apply(this, args);
+          next.write(chunk);
+        };
+        return handler;
+      };
       const innermost = recorder();
-      const deepest = new FrameReceiver(innermost);
-      const middle = recorder();
-      const onMiddle = middle.onMessage;
-      middle.onMessage = function (data, isBinary, compressed) {
-        onMiddle.call(this, data, isBinary, compressed);
-        deepest.write(many('z', 3));
-      };
-      const inner = new FrameReceiver(middle);
-      const outer = recorder();
-      const onOuter = outer.onMessage;
-      outer.onMessage = function (data, isBinary, compressed) {
-        onOuter.call(this, data, isBinary, compressed);
-        inner.write(many('y', 40));
-      };
+      const middle = feeding(new FrameReceiver(innermost), many('z', 3));
+      const outer = feeding(new FrameReceiver(middle), many('y', 40));
       const receiver = new FrameReceiver(outer);
       assert.strictEqual(receiver.write(many('x', 70)), true);
 
