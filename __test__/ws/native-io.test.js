@@ -203,6 +203,58 @@ describe('nativeIO', () => {
     wss.close();
   });
 
+  it('sends written at once and sends queued behind a full socket call back once each, in order', async () => {
+    // A socket with nothing queued is written from the JS thread and its bytes are counted at
+    // once; once the kernel stops taking them (the client does not read), the rest goes to
+    // the I/O thread. Callbacks must still run once each, in order, never inside send().
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, nativeIO: true });
+    await once(wss, 'listening');
+    const { ws, sws } = await connect(wss);
+    ws._socket.pause();
+    const payload = Buffer.alloc(60 * 1024, 1); // below the size handed over on its own
+    const count = 200; // ~12 MiB: more than loopback's buffers hold while the client waits
+    const order = [];
+    let inSend = false;
+    const sends = [];
+    for (let i = 0; i < count; i++) {
+      sends.push(
+        new Promise((resolve, reject) => {
+          inSend = true;
+          sws.send(payload, (err) => {
+            if (inSend) reject(new Error('callback inside send()'));
+            else if (err) reject(err);
+            else resolve(order.push(i));
+          });
+          inSend = false;
+        })
+      );
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(order.length < count, `all ${order.length} written while the client was paused`);
+    assert.ok(sws.bufferedAmount > 0, 'bytes wait for the client');
+    let received = 0;
+    ws.on('message', (d) => (received += d.length));
+    ws._socket.resume();
+    let timer;
+    await Promise.race([
+      Promise.all(sends),
+      new Promise((resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`${order.length} of ${count} called back`)), 10000);
+      })
+    ]);
+    clearTimeout(timer);
+    assert.deepStrictEqual(order, Array.from({ length: count }, (_, i) => i));
+    const deadline = Date.now() + 5000;
+    while (received < count * payload.length && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.strictEqual(received, count * payload.length);
+    assert.strictEqual(sws.bufferedAmount, 0);
+    ws.close();
+    await once(ws, 'close');
+    wss.close();
+  });
+
   it('terminate() and a peer reset both end in close 1006', async () => {
     const wss = await echoServer();
     let { ws, sws } = await connect(wss);
