@@ -232,11 +232,7 @@ unsafe fn receiver_push_cb_body(
       return throw(env, b"receiverPush: the event array overlaps the chunk\0");
     }
     let chunk = slice_mut(chunk_ptr, chunk_len);
-    let events: &mut [i32] = if events_len == 0 {
-      &mut []
-    } else {
-      std::slice::from_raw_parts_mut(events_ptr, events_len)
-    };
+    let events = std::slice::from_raw_parts_mut(events_ptr, events_len);
     let count = receiver.push_slice(&Env::from_raw(env), chunk, start, events);
     let mut result = ptr::null_mut();
     sys::napi_create_uint32(env, count, &mut result);

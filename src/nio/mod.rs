@@ -460,17 +460,21 @@ impl Io {
   /// and no command of ours waiting, the bytes are written right here, on the caller's
   /// thread: no cross-thread wake-up for the write, none for its `WRITTEN`, which is the
   /// returned count instead. Otherwise, and for whatever the socket does not take now, the
-  /// bytes go to the task, after everything sent before them. Returns the bytes written now.
-  fn hand_over(&self, id: u32, bytes: Outgoing, commands: &mut Vec<(u32, Command)>) -> usize {
-    let Some(mailbox) = self.open.get(&id) else {
-      return 0;
-    };
+  /// bytes go to the task, after everything sent before them. Returns the bytes written now,
+  /// `None` if the connection is unknown or gone.
+  fn hand_over(
+    &self,
+    id: u32,
+    bytes: Outgoing,
+    commands: &mut Vec<(u32, Command)>,
+  ) -> Option<usize> {
+    let mailbox = self.open.get(&id)?;
     let mut state = lock(&mailbox.state);
     if state.pending == 0 && !state.writing && state.fd >= 0 {
       // SAFETY: `fd` is open while it is set, and it is read under the lock.
       let n = unsafe { bytes.write_now(state.fd) };
       if n == bytes.len() {
-        return n;
+        return Some(n);
       }
       // The task writes the rest once the socket has room. Nothing of ours is waiting for
       // it (`pending` was 0), so this goes straight to its mailbox.
@@ -478,12 +482,12 @@ impl Io {
       state.pending += 1;
       drop(state);
       mailbox.ready.notify_one();
-      return n;
+      return Some(n);
     }
     state.pending += 1;
     drop(state);
     commands.push((id, Command::Write(bytes.rest(0))));
-    0
+    Some(0)
   }
 
   /// Writes bytes (see [`Io::write_batch`] for when they are written on the caller's thread).
@@ -493,13 +497,10 @@ impl Io {
   }
 
   fn write_outgoing(&mut self, id: u32, bytes: Outgoing) -> Option<usize> {
-    if !self.open.contains_key(&id) {
-      return None;
-    }
     let mut commands = Vec::new();
     let now = self.hand_over(id, bytes, &mut commands);
     self.post(commands);
-    Some(now)
+    now
   }
 
   /// Writes one part: raw bytes when `head` is 0, else the payload of one frame (`head` as
@@ -587,7 +588,9 @@ impl Io {
     commands: &mut Vec<(u32, Command)>,
     written: &mut Vec<u32>,
   ) {
-    let now = self.hand_over(id, Outgoing::Owned(bytes), commands);
+    let now = self
+      .hand_over(id, Outgoing::Owned(bytes), commands)
+      .unwrap_or(0);
     if now > 0 {
       written.extend_from_slice(&[first_part, u32::try_from(now).unwrap_or(u32::MAX)]);
     }
