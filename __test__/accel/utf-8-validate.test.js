@@ -89,6 +89,20 @@ describe('utf-8-validate drop-in', () => {
     assert.strictEqual(main(ab), true);
   });
 
+  it('checks the bytes of any other view (DataView, Uint16Array), short or long', () => {
+    for (const length of [6, 100]) {
+      const good = Buffer.from('é'.repeat(length / 2));
+      const bad = Buffer.from(good);
+      bad[length - 1] = 0xff;
+      for (const [bytes, expected] of [[good, true], [bad, false]]) {
+        const copy = new Uint8Array(bytes).buffer;
+        assert.strictEqual(isValidUTF8(new DataView(copy)), expected, `DataView ${length}`);
+        assert.strictEqual(isValidUTF8(new Uint16Array(copy)), expected, `Uint16Array ${length}`);
+        assert.strictEqual(isValidUTF8(new Uint8Array(copy, 2)), expected, `offset view ${length}`);
+      }
+    }
+  });
+
   it('`new` of the main export with bytes does not return a boolean', () => {
     let result;
     try {

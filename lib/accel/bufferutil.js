@@ -11,6 +11,20 @@ const { MASK_NATIVE_MIN, UNMASK_NATIVE_MIN } = require('./thresholds');
 let nativeMask;
 let nativeUnmask;
 
+/**
+ * The 4-byte masking key as the big-endian uint32 the addon's `mask` / `unmask` take (one
+ * N-API call for a number where a Buffer's address and length take two).
+ *
+ * @param {Buffer} mask The masking key
+ * @return {Number} Its first 4 bytes, big-endian
+ * @throws {TypeError} If the key has fewer than 4 bytes
+ * @private
+ */
+function keyOf(mask) {
+  if (!(mask.length >= 4)) throw new TypeError('The mask must be at least 4 bytes');
+  return ((mask[0] << 24) | (mask[1] << 16) | (mask[2] << 8) | mask[3]) >>> 0;
+}
+
 /** Loads the addon's `mask` / `unmask` on first need. */
 function load() {
   const native = require('../native');
@@ -45,7 +59,7 @@ function mask(source, mask, output, offset, length) {
     return;
   }
   if (nativeMask === undefined) load();
-  nativeMask(source, mask, output, offset, length);
+  nativeMask(source, keyOf(mask), output, offset, length);
 }
 
 /**
@@ -73,7 +87,7 @@ function unmask(buffer, mask) {
     return;
   }
   if (nativeUnmask === undefined) load();
-  nativeUnmask(buffer, mask);
+  nativeUnmask(buffer, keyOf(mask));
 }
 
 module.exports = { mask, unmask };

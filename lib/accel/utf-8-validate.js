@@ -77,6 +77,9 @@ function isValidUTF8Js(buf) {
  * @public
  */
 function isValidUTF8(buffer) {
+  // The common case first: a Buffer / typed array long enough for Node's own check, which
+  // takes any typed array as it is.
+  if (isUtf8 !== undefined && buffer.length >= UTF8_NATIVE_MIN) return isUtf8(buffer);
   let bytes = buffer;
   if (buffer instanceof ArrayBuffer) bytes = new Uint8Array(buffer);
   else if (!(buffer instanceof Uint8Array) && ArrayBuffer.isView(buffer)) {
