@@ -3,8 +3,9 @@
 /**
  * Sizes below which the accelerator functions stay in JavaScript because a native call
  * costs more than the work. Measured by `benches/js/accel.js` on Node 20 (see README
- * "Performance"): an unrolled JS loop masks 64 B in ~39 ns, a native call costs ~55 ns
- * whatever the size below 1 KiB (bufferutil's: ~46 ns).
+ * "Performance"): an unrolled JS loop masks 64 B in 35-85 ns (depending on what V8 made of
+ * it), a native `mask` call costs ~90 ns below 256 B (bufferutil's about the same), `unmask`
+ * ~55 ns.
  */
 module.exports = {
   /** `mask()` below this many bytes runs the unrolled JS loop. */
