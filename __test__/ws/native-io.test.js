@@ -146,6 +146,46 @@ describe('nativeIO', () => {
     wss.close();
   });
 
+  it('a batch of more events than the event array holds arrives whole, in order', async () => {
+    // 1,000 frames in one write: one read on the I/O thread, 1,000 events in one batch
+    // (the reused event array starts with room for 255).
+    const wss = await echoServer();
+    const socket = net.connect(wss.address().port, '127.0.0.1');
+    const serverSide = nextConnection(wss);
+    const frames = Array.from({ length: 1000 }, (_, i) => clientFrame(1, `m${i}`));
+    socket.write(Buffer.concat([Buffer.from(UPGRADE), ...frames]));
+    const sws = await serverSide;
+    const got = [];
+    sws.on('message', (data) => got.push(String(data)));
+    while (got.length < 1000) await once(sws, 'message');
+    assert.deepStrictEqual(got, frames.map((_, i) => `m${i}`));
+    socket.destroy();
+    wss.close();
+  });
+
+  it('messages kept from earlier batches are never overwritten by later ones', async () => {
+    // Small batches are copied into slices of Node's Buffer pool, large ones handed over:
+    // every kept message must still hold its own bytes after both kinds of later batches.
+    const wss = await echoServer();
+    const socket = net.connect(wss.address().port, '127.0.0.1');
+    const serverSide = nextConnection(wss);
+    socket.write(UPGRADE);
+    const sws = await serverSide;
+    const kept = [];
+    sws.on('message', (data) => kept.push(data));
+    const expected = [];
+    for (let i = 0; i < 40; i++) {
+      const size = i % 5 === 4 ? 20000 : 30 + i;
+      const payload = Buffer.alloc(size, 0x41 + (i % 26));
+      expected.push(payload);
+      socket.write(clientFrame(2, payload));
+      while (kept.length <= i) await once(sws, 'message');
+    }
+    for (let i = 0; i < expected.length; i++) assert.ok(kept[i].equals(expected[i]), `message ${i}`);
+    socket.destroy();
+    wss.close();
+  });
+
   it('negotiates permessage-deflate and inflates on the I/O thread', async () => {
     const wss = await echoServer({ perMessageDeflate: { threshold: 0 } });
     const ws = new RealWS(url(wss), { perMessageDeflate: { threshold: 0 } });

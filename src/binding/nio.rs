@@ -2,7 +2,7 @@
 //! runtime is started once per thread that loads the addon (the main JS thread, or a worker).
 
 use super::receiver::config_from_options;
-use crate::nio::Io;
+use crate::nio::{Batch, Io};
 use crate::proto::Decoder;
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
@@ -19,6 +19,9 @@ struct State {
   /// Shared with the I/O thread, which calls it; locked only to call or to (un)reference.
   wake: Arc<Mutex<Wake>>,
   referenced: bool,
+  /// The batch being handed to JS (`nioTakeInto`, then `nioTakeData`); its buffers are
+  /// swapped back into the inbox by the next take, so they are reused.
+  taken: Batch,
 }
 
 thread_local! {
@@ -51,7 +54,7 @@ fn keep_alive(env: &Env, state: &mut State) -> Result<()> {
   Ok(())
 }
 
-/// Starts the I/O thread; `onEvents()` is called whenever events wait for `nioTake()`.
+/// Starts the I/O thread; `onEvents()` is called whenever events wait for `nioTakeInto()`.
 /// Calling it again does nothing.
 #[napi]
 pub fn nio_start(on_events: Function<(), ()>) -> Result<()> {
@@ -75,6 +78,7 @@ pub fn nio_start(on_events: Function<(), ()>) -> Result<()> {
       io,
       wake,
       referenced: false,
+      taken: Batch::default(),
     })
   });
   Ok(())
@@ -176,23 +180,63 @@ pub fn nio_destroy(id: u32) -> Result<bool> {
   with_io(|state| Ok(state.io.destroy(id)))
 }
 
-/// The events since the last call: `data` holds the bytes read, `events` is
-/// `[kind, id, a, b]` per event (kinds in `src/nio/mod.rs`).
-#[napi(object)]
-pub struct NioBatch {
-  pub data: Buffer,
-  pub events: Uint32Array,
+/// Kind of the header `nioTakeInto` writes before the events: `[BATCH, 0, data length, 0]`
+/// (id 0 is never a connection's).
+const BATCH_HEADER: u32 = 12;
+
+/// Takes the waiting events into `events`: the header `[BATCH, 0, data length, 0]`, then
+/// `[kind, id, a, b]` per event (kinds in `src/nio/mod.rs`); returns the number of slots
+/// written. When `events` is too small nothing is written and the result is minus the slots
+/// needed (call again with a larger array: the events wait). The bytes the events point into
+/// are collected next, with `nioTakeDataInto` or `nioTakeData`. No JS object is created: a
+/// wake-up that carries a few events (a close, a small message) costs two or three calls.
+#[napi]
+pub fn nio_take_into(env: Env, mut events: Uint32Array) -> Result<i64> {
+  with_io(|state| {
+    if state.taken.events.is_empty() {
+      // Bytes of a batch whose data was never collected are dropped before the swap, so
+      // the I/O thread never appends after them.
+      state.taken.data.clear();
+      state.io.take_into(&mut state.taken);
+      keep_alive(&env, state)?;
+    }
+    let taken = &mut state.taken;
+    let needed = 4 + taken.events.len();
+    // SAFETY: the JS thread is blocked for the call; nothing else views this array's memory
+    // from Rust.
+    let out = unsafe { events.as_mut() };
+    if out.len() < needed {
+      return Ok(-(needed as i64));
+    }
+    out[..4].copy_from_slice(&[BATCH_HEADER, 0, taken.data.len() as u32, 0]);
+    out[4..needed].copy_from_slice(&taken.events);
+    taken.events.clear();
+    Ok(needed as i64)
+  })
 }
 
-/// Takes the waiting events.
+/// Copies the bytes of the batch `nioTakeInto` took into `out` (which must be exactly as
+/// long, from a pool: small batches) and keeps the memory for the next batch.
 #[napi]
-pub fn nio_take(env: Env) -> Result<NioBatch> {
+pub fn nio_take_data_into(mut out: Uint8Array) -> Result<()> {
   with_io(|state| {
-    let batch = state.io.take();
-    keep_alive(&env, state)?;
-    Ok(NioBatch {
-      data: batch.data.into(),
-      events: Uint32Array::new(batch.events),
-    })
+    let data = &mut state.taken.data;
+    // SAFETY: as in `nio_take_into`.
+    let out = unsafe { out.as_mut() };
+    if out.len() != data.len() {
+      return Err(Error::new(
+        Status::InvalidArg,
+        "nioTakeDataInto: the buffer is not the batch's length",
+      ));
+    }
+    out.copy_from_slice(data);
+    data.clear();
+    Ok(())
   })
+}
+
+/// Hands the bytes of the batch `nioTakeInto` took over to JS without a copy (large batches).
+#[napi]
+pub fn nio_take_data() -> Result<Buffer> {
+  with_io(|state| Ok(std::mem::take(&mut state.taken.data).into()))
 }

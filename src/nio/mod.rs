@@ -613,18 +613,26 @@ impl Io {
 
   /// Takes every event reported since the last call, and forgets closed connections.
   pub fn take(&mut self) -> Batch {
-    let batch = {
+    let mut batch = Batch::default();
+    self.take_into(&mut batch);
+    batch
+  }
+
+  /// [`Io::take`] into `out`, which must be empty: its buffers change places with the
+  /// inbox's, so the I/O thread reports the next events into memory it already has.
+  pub fn take_into(&mut self, out: &mut Batch) {
+    debug_assert!(out.events.is_empty() && out.data.is_empty());
+    {
       let mut inbox = self.shared.inbox();
       inbox.woken = false;
-      std::mem::take(&mut inbox.batch)
-    };
-    for event in batch.events.chunks_exact(4) {
+      std::mem::swap(&mut inbox.batch, out);
+    }
+    for event in out.events.chunks_exact(4) {
       if event[0] == kind::CLOSED {
         self.open.remove(&event[1]);
         lock(&self.shared.mailboxes).remove(&event[1]);
       }
     }
-    batch
   }
 
   /// Connections not yet reported closed.
