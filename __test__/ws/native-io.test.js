@@ -147,18 +147,22 @@ describe('nativeIO', () => {
   });
 
   it('a batch of more events than the event array holds arrives whole, in order', async () => {
-    // 1,000 frames in one write: one read on the I/O thread, 1,000 events in one batch
-    // (the reused event array starts with room for 255).
+    // 5,000 frames in one write: one read on the I/O thread, 5,000 events in one batch (the
+    // reused event array starts with room for 255 and is made small again after a batch
+    // this large); then later batches still arrive.
     const wss = await echoServer();
     const socket = net.connect(wss.address().port, '127.0.0.1');
     const serverSide = nextConnection(wss);
-    const frames = Array.from({ length: 1000 }, (_, i) => clientFrame(1, `m${i}`));
+    const frames = Array.from({ length: 5000 }, (_, i) => clientFrame(1, `m${i}`));
     socket.write(Buffer.concat([Buffer.from(UPGRADE), ...frames]));
     const sws = await serverSide;
     const got = [];
     sws.on('message', (data) => got.push(String(data)));
-    while (got.length < 1000) await once(sws, 'message');
+    while (got.length < 5000) await once(sws, 'message');
     assert.deepStrictEqual(got, frames.map((_, i) => `m${i}`));
+    socket.write(clientFrame(1, 'after'));
+    await once(sws, 'message');
+    assert.strictEqual(got[5000], 'after');
     socket.destroy();
     wss.close();
   });

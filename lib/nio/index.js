@@ -32,13 +32,16 @@ const PROTOCOL_ERROR = 11;
  * handed over without a copy.
  */
 const COPY_DATA_MAX = 4096;
+/** Event slots at first (255 events), and the most kept once a burst's batch is dispatched. */
+const EVENTS_INITIAL = 1024;
+const EVENTS_KEEP = 16 * 1024;
 const EMPTY = Buffer.alloc(0);
 
 /** Open native sockets by connection id. */
 const sockets = new Map();
 let started = false;
 /** The events of the batch being dispatched (`nioTakeInto`), reused; grown as needed. */
-let events = new Uint32Array(1024);
+let events = new Uint32Array(EVENTS_INITIAL);
 /**
  * The batch being dispatched: `[data, slots used in events, next index]`; left set when a
  * listener threw, until the rest is dispatched.
@@ -123,6 +126,7 @@ function dispatch() {
     throw err;
   }
   backlog = null;
+  if (events.length > EVENTS_KEEP) events = new Uint32Array(EVENTS_INITIAL);
 }
 
 /**

@@ -183,6 +183,9 @@ pub fn nio_destroy(id: u32) -> Result<bool> {
 /// Kind of the header `nioTakeInto` writes before the events: `[BATCH, 0, data length, 0]`
 /// (id 0 is never a connection's).
 const BATCH_HEADER: u32 = 12;
+/// Event slots whose memory is kept for the next batch: 16,384 (4,096 events, 64 KiB); the
+/// buffer of a larger batch (a burst) is freed once copied.
+const EVENTS_KEEP: usize = 16 * 1024;
 
 /// Takes the waiting events into `events`: the header `[BATCH, 0, data length, 0]`, then
 /// `[kind, id, a, b]` per event (kinds in `src/nio/mod.rs`); returns the number of slots
@@ -211,6 +214,9 @@ pub fn nio_take_into(env: Env, mut events: Uint32Array) -> Result<i64> {
     out[..4].copy_from_slice(&[BATCH_HEADER, 0, taken.data.len() as u32, 0]);
     out[4..needed].copy_from_slice(&taken.events);
     taken.events.clear();
+    if taken.events.capacity() > EVENTS_KEEP {
+      taken.events = Vec::new();
+    }
     Ok(needed as i64)
   })
 }
