@@ -13,7 +13,11 @@ const { recorder } = require('../helpers/frames');
 /** A PerMessageDeflate-shaped object over a native Deflater. */
 function deflateContext(noContextTakeover = false) {
   const deflater = new native.Deflater(6, 15, noContextTakeover);
-  return { frame: (data, flags, key) => deflater.frame(data, flags, key) };
+  return {
+    frame: (data, flags, key) => deflater.frame(data, flags, key),
+    frameInto: (out, offset, data, flags, key) => deflater.frameInto(out, offset, data, flags, key),
+    takeFrame: (out) => deflater.takeFrame(out)
+  };
 }
 
 function decode(chunks, options = {}) {
@@ -32,6 +36,43 @@ describe('permessage-deflate in the core', () => {
     assert.deepStrictEqual(decode([Buffer.from('4103f248cd8004c9c90700', 'hex')]), [
       ['text', Buffer.from('Hello').toString('hex'), false]
     ]);
+  });
+
+  it('frames into JS memory exactly what frame() returns, at every size and for incompressible data', () => {
+    // Two connections with the same settings and history produce the same bytes; one goes
+    // through frameCompressed (the slab up to 16 KiB, frame() above), the other frame().
+    const viaSlab = deflateContext();
+    const viaFrame = new native.Deflater(6, 15, false);
+    const FIN_TEXT_RSV1_MASK = 0x01 | 0x10 | 0x20 | 0x40;
+    for (const size of [0, 1, 1000, 16383, 16384, 16385, 40000]) {
+      for (const data of [Buffer.from('{"a":1} '.repeat(size).slice(0, size)), crypto.randomBytes(size)]) {
+        const [a] = sender.frameCompressed(viaSlab, data, sender.OPCODE_TEXT, { rsv1: true, mask: true, maskKey: 0x01020304 });
+        const b = viaFrame.frame(data, FIN_TEXT_RSV1_MASK, 0x01020304);
+        assert.ok(a.equals(b), `size ${size}`);
+      }
+    }
+  });
+
+  it('a frame that does not fit is held for takeFrame(), and the next one is unaffected', () => {
+    // No context takeover: each message compresses the same whatever was sent before.
+    const small = new native.Deflater(6, 15, true);
+    const reference = new native.Deflater(6, 15, true);
+    const FIN_BINARY_RSV1 = 0x02 | 0x10 | 0x20;
+    const data = crypto.randomBytes(3000);
+    const room = Buffer.alloc(100, 0xaa);
+    const n = small.frameInto(room, 10, data, FIN_BINARY_RSV1, 0);
+    assert.ok(n < 0);
+    assert.ok(room.every((b) => b === 0xaa), 'nothing written when it does not fit');
+    assert.throws(() => small.takeFrame(Buffer.alloc(-n + 1)), /length/);
+    // The wrong-length call dropped the pending frame: compress it again on both sides.
+    assert.ok(reference.frame(data, FIN_BINARY_RSV1, 0).length === -n);
+    const again = small.frameInto(room, 10, data, FIN_BINARY_RSV1, 0);
+    const out = Buffer.alloc(-again);
+    small.takeFrame(out);
+    assert.ok(out.equals(reference.frame(data, FIN_BINARY_RSV1, 0)));
+    const next = Buffer.alloc(200);
+    const m = small.frameInto(next, 0, Buffer.from('hi'), FIN_BINARY_RSV1, 0);
+    assert.ok(next.subarray(0, m).equals(reference.frame(Buffer.from('hi'), FIN_BINARY_RSV1, 0)));
   });
 
   it('compresses what Node\'s zlib inflates, and inflates what Node\'s zlib compresses', () => {

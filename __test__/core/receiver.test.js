@@ -219,6 +219,45 @@ describe('FrameReceiver', () => {
     });
   });
 
+  describe('held messages (split across chunks, fragmented)', () => {
+    it('arrive whole at every size around the copy threshold, and stay intact when kept', () => {
+      const sizes = [0, 1, 125, 4095, 4096, 4097, 70000];
+      const payloads = sizes.map((size, i) => Buffer.alloc(size, 0x30 + i));
+      const kept = [];
+      const handler = { ...recorder(), onMessage: (data) => kept.push(data) };
+      const receiver = new FrameReceiver(handler, { isServer: true });
+      for (const payload of payloads) {
+        // Cut inside the payload: the message is held by the receiver, then collected.
+        const bytes = frame(0x82, payload, KEY);
+        const cut = Math.max(7, bytes.length >> 1);
+        receiver.write(bytes.subarray(0, cut));
+        receiver.write(bytes.subarray(cut));
+      }
+      // A fragmented message is held too.
+      receiver.write(Buffer.concat([frame(0x02, payloads[3], KEY), frame(0x80, payloads[2], KEY)]));
+      assert.strictEqual(kept.length, sizes.length + 1);
+      for (let i = 0; i < sizes.length; i++) assert.ok(kept[i].equals(payloads[i]), `size ${sizes[i]}`);
+      assert.ok(kept[sizes.length].equals(Buffer.concat([payloads[3], payloads[2]])));
+    });
+
+    it('never carry bytes of the pool they are copied into', () => {
+      const marked = [];
+      for (let i = 0; i < 64; i++) marked.push(Buffer.allocUnsafe(100).fill(0xee));
+      marked.length = 0;
+      const kept = [];
+      const handler = { ...recorder(), onMessage: (data) => kept.push(data) };
+      const receiver = new FrameReceiver(handler, { isServer: true });
+      for (let size = 1; size <= 2048; size = size * 2 + 1) {
+        const bytes = frame(0x82, Buffer.alloc(size, 0x11), KEY);
+        receiver.write(bytes.subarray(0, 8));
+        receiver.write(bytes.subarray(8));
+        for (let i = 0; i < 8; i++) Buffer.allocUnsafe(64).fill(0xee);
+      }
+      assert.ok(kept.length > 5);
+      for (const data of kept) assert.ok(!data.includes(0xee) && data.every((b) => b === 0x11));
+    });
+  });
+
   describe('nested decoding (event arrays are shared by depth)', () => {
     it('a handler that makes other receivers decode does not disturb its own events', () => {
       // Each message of the outer chunk feeds a chunk of 40 messages (more than one native

@@ -34,6 +34,11 @@ const MAX_HEADER = 14;
 const MERGE_MAX = 1024;
 /** Slab size for merged frames. */
 const SLAB_SIZE = 64 * 1024;
+/**
+ * Bytes reserved beyond `length + length / 1024` for a compressed payload: DEFLATE's worst
+ * case (stored blocks) adds 5 bytes per 16 KiB block, plus the final flush.
+ */
+const COMPRESSED_SLACK = 64;
 
 let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
 let slabOffset = 0;
@@ -110,9 +115,13 @@ function flagsFor(opcode, options) {
 }
 
 /**
- * Compresses and frames `data` with a permessage-deflate context (one native call).
+ * Compresses and frames `data` with a permessage-deflate context (one native call). A
+ * payload of up to 16 KiB is framed into the slab, with room for the worst case of
+ * DEFLATE (stored blocks); a larger one into a Buffer the addon makes.
  *
- * @param {Object} deflate An object with `frame(data, flags, maskKey)` (PerMessageDeflate)
+ * @param {Object} deflate A native `Deflater`, or an object with its `frame(data, flags,
+ *     maskKey)`, `frameInto(out, offset, data, flags, maskKey)` and `takeFrame(out)`
+ *     (PerMessageDeflate)
  * @param {Buffer} data The payload
  * @param {Number} opcode The opcode (0 for continuation fragments)
  * @param {Object} [options] As for `frame()`; `rsv1` marks the first fragment
@@ -121,7 +130,20 @@ function flagsFor(opcode, options) {
  */
 function frameCompressed(deflate, data, opcode, options = {}) {
   const key = options.mask && options.maskKey !== undefined ? options.maskKey >>> 0 : 0;
-  return [deflate.frame(data, flagsFor(opcode, options), key)];
+  const flags = flagsFor(opcode, options);
+  const length = data.length;
+  if (length > SLAB_SIZE / 4) return [deflate.frame(data, flags, key)];
+
+  const at = reserve(length + (length >> 10) + COMPRESSED_SLACK + MAX_HEADER);
+  const n = deflate.frameInto(slab, at, data, flags, key);
+  if (n >= 0) {
+    slabOffset = at + n;
+    return [slab.subarray(at, at + n)];
+  }
+  // Larger than the room reserved (not seen: the reservation is above DEFLATE's bound).
+  const out = Buffer.allocUnsafe(-n);
+  deflate.takeFrame(out);
+  return [out];
 }
 
 module.exports = {

@@ -269,12 +269,48 @@ class PerMessageDeflate {
    * @private
    */
   frame(data, flags, maskKey) {
+    return this._nativeDeflater().frame(data, flags, maskKey);
+  }
+
+  /**
+   * Compresses and frames one message or fragment into `out` at `offset` (see the native
+   * `Deflater.frameInto`).
+   *
+   * @param {Buffer} out Where to write the frame
+   * @param {Number} offset Where in `out`
+   * @param {Buffer} data The payload
+   * @param {Number} flags `frameInto` flags (opcode, FIN, RSV1, mask)
+   * @param {Number} maskKey The masking key when the flags give one
+   * @return {Number} The frame's length, or minus it when it did not fit (then `takeFrame()`)
+   * @private
+   */
+  frameInto(out, offset, data, flags, maskKey) {
+    return this._nativeDeflater().frameInto(out, offset, data, flags, maskKey);
+  }
+
+  /**
+   * Copies the frame `frameInto()` could not fit into `out` (exactly its length).
+   *
+   * @param {Buffer} out The destination
+   * @private
+   */
+  takeFrame(out) {
+    this._nativeDeflater().takeFrame(out);
+  }
+
+  /**
+   * The connection's native compressor, made on first use.
+   *
+   * @return {Object} A native `Deflater`
+   * @private
+   */
+  _nativeDeflater() {
     if (this._deflater === null) {
       if (native === undefined) native = require('../native');
       const { level, bits, noContextTakeover } = this._sendSettings();
       this._deflater = new native.Deflater(level, bits, noContextTakeover);
     }
-    return this._deflater.frame(data, flags, maskKey);
+    return this._deflater;
   }
 
   /**

@@ -35,6 +35,8 @@ pub struct Deflater {
   own: Option<deflate::Deflater>,
   /// What the peer's inflate window holds.
   peer: PeerWindow,
+  /// A frame `frameInto` made that did not fit, until `takeFrame` collects it.
+  pending: Vec<u8>,
 }
 
 #[napi]
@@ -50,6 +52,7 @@ impl Deflater {
       window_bits,
       own: None,
       peer: PeerWindow::new(window_bits, !no_context_takeover),
+      pending: Vec::new(),
     }
   }
 
@@ -64,11 +67,15 @@ impl Deflater {
     });
   }
 
-  /// Compresses `data` and returns the whole frame (header + compressed payload, masked
-  /// when asked). `flags` and `mask` are as for `frameInto`; RSV1 is set when the flags ask
-  /// for it (the first fragment of a message).
-  #[napi(catch_unwind)]
-  pub fn frame(&mut self, data: &[u8], flags: u32, mask: u32) -> Buffer {
+  /// Compresses `data` into `out` (cleared first) and returns the frame's options: the
+  /// shared compressor for a whole message, an own one across fragments.
+  fn compress_frame(
+    &mut self,
+    data: &[u8],
+    flags: u32,
+    mask: u32,
+    out: &mut Vec<u8>,
+  ) -> FrameOptions {
     let fin = flags & FLAG_FIN != 0;
     let opts = FrameOptions {
       opcode: OpCode::from(flags as u8),
@@ -76,27 +83,36 @@ impl Deflater {
       rsv1: flags & FLAG_RSV1 != 0,
       mask: mask_key(flags, mask),
     };
+    out.clear();
+    if self.own.is_none() && fin {
+      self.compress_whole(data, out);
+    } else {
+      if self.own.is_none() {
+        let mut z = deflate::Deflater::new(self.level, self.window_bits, true);
+        if let Some(h) = self.peer.history() {
+          z.prime(h.as_slice());
+        }
+        self.own = Some(z);
+      }
+      if let Some(z) = self.own.as_mut() {
+        z.deflate(data, fin, out);
+      }
+      self.peer.record_elsewhere(data);
+      if fin {
+        self.own = None;
+      }
+    }
+    opts
+  }
+
+  /// Compresses `data` and returns the whole frame (header + compressed payload, masked
+  /// when asked). `flags` and `mask` are as for `frameInto`; RSV1 is set when the flags ask
+  /// for it (the first fragment of a message).
+  #[napi(catch_unwind)]
+  pub fn frame(&mut self, data: &[u8], flags: u32, mask: u32) -> Buffer {
     SCRATCH.with(|scratch| {
       let mut scratch = scratch.borrow_mut();
-      scratch.clear();
-      if self.own.is_none() && fin {
-        self.compress_whole(data, &mut scratch);
-      } else {
-        if self.own.is_none() {
-          let mut z = deflate::Deflater::new(self.level, self.window_bits, true);
-          if let Some(h) = self.peer.history() {
-            z.prime(h.as_slice());
-          }
-          self.own = Some(z);
-        }
-        if let Some(z) = self.own.as_mut() {
-          z.deflate(data, fin, &mut scratch);
-        }
-        self.peer.record_elsewhere(data);
-        if fin {
-          self.own = None;
-        }
-      }
+      let opts = self.compress_frame(data, flags, mask, &mut scratch);
       let len = encoder::header_len(scratch.len(), opts.mask.is_some()) + scratch.len();
       let mut out = vec![0u8; len];
       encoder::write_frame(&mut out, &scratch, &opts);
@@ -105,6 +121,59 @@ impl Deflater {
       }
       out.into()
     })
+  }
+
+  /// [`Deflater::frame`] into memory JS owns: writes the frame at `out[offset..]` and returns
+  /// its length. A Buffer made of the addon's memory costs ~1 us and a finalizer per message,
+  /// more than compressing a small one. When the frame does not fit, nothing is written: the
+  /// result is minus its length, and `takeFrame()` copies it into a buffer of that length.
+  /// Either way the message counts as sent (the peer's window has it): send the frame.
+  #[napi(catch_unwind)]
+  pub fn frame_into(
+    &mut self,
+    mut out: Uint8Array,
+    offset: u32,
+    data: &[u8],
+    flags: u32,
+    mask: u32,
+  ) -> i64 {
+    SCRATCH.with(|scratch| {
+      let mut scratch = scratch.borrow_mut();
+      let opts = self.compress_frame(data, flags, mask, &mut scratch);
+      let len = encoder::header_len(scratch.len(), opts.mask.is_some()) + scratch.len();
+      // SAFETY: the JS thread is blocked for the call; `out` is a distinct JS array (napi-rs
+      // checked it is not borrowed elsewhere), `data` is only read.
+      let out = unsafe { out.as_mut() };
+      let offset = offset as usize;
+      let written = if offset <= out.len() && len <= out.len() - offset {
+        encoder::write_frame(&mut out[offset..offset + len], &scratch, &opts);
+        len as i64
+      } else {
+        self.pending = vec![0u8; len];
+        encoder::write_frame(&mut self.pending, &scratch, &opts);
+        -(len as i64)
+      };
+      if scratch.capacity() > SCRATCH_KEEP {
+        *scratch = Vec::new();
+      }
+      written
+    })
+  }
+
+  /// Copies the frame `frameInto` could not fit into `out` (exactly its length) and frees it.
+  #[napi]
+  pub fn take_frame(&mut self, mut out: Uint8Array) -> Result<()> {
+    let frame = std::mem::take(&mut self.pending);
+    // SAFETY: as in `frame_into`.
+    let out = unsafe { out.as_mut() };
+    if out.len() != frame.len() {
+      return Err(Error::new(
+        Status::InvalidArg,
+        "takeFrame: the buffer is not the pending frame's length",
+      ));
+    }
+    out.copy_from_slice(&frame);
+    Ok(())
   }
 
   /// Compresses one whole message and returns the payload only (the trailer stripped), for

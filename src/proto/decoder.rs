@@ -216,6 +216,11 @@ impl Decoder {
     self.held.capacity() + self.control.capacity() + self.zbuf.capacity()
   }
 
+  /// Bytes of the held message so far (all of it right after its [`Event::Message`]).
+  pub fn held_len(&self) -> usize {
+    self.held.len()
+  }
+
   /// Takes the payload of the last [`Event::Message`] reported as [`Payload::Held`].
   pub fn take_message(&mut self) -> Vec<u8> {
     std::mem::take(&mut self.held)
