@@ -162,18 +162,8 @@ impl Deflater {
 
   /// Copies the frame `frameInto` could not fit into `out` (exactly its length) and frees it.
   #[napi]
-  pub fn take_frame(&mut self, mut out: Uint8Array) -> Result<()> {
-    let frame = std::mem::take(&mut self.pending);
-    // SAFETY: as in `frame_into`.
-    let out = unsafe { out.as_mut() };
-    if out.len() != frame.len() {
-      return Err(Error::new(
-        Status::InvalidArg,
-        "takeFrame: the buffer is not the pending frame's length",
-      ));
-    }
-    out.copy_from_slice(&frame);
-    Ok(())
+  pub fn take_frame(&mut self, out: Uint8Array) -> Result<()> {
+    super::copy_into_js(out, &std::mem::take(&mut self.pending), "takeFrame")
   }
 
   /// Compresses one whole message and returns the payload only (the trailer stripped), for

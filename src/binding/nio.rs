@@ -224,18 +224,10 @@ pub fn nio_take_into(env: Env, mut events: Uint32Array) -> Result<i64> {
 /// Copies the bytes of the batch `nioTakeInto` took into `out` (which must be exactly as
 /// long, from a pool: small batches) and keeps the memory for the next batch.
 #[napi]
-pub fn nio_take_data_into(mut out: Uint8Array) -> Result<()> {
+pub fn nio_take_data_into(out: Uint8Array) -> Result<()> {
   with_io(|state| {
     let data = &mut state.taken.data;
-    // SAFETY: as in `nio_take_into`.
-    let out = unsafe { out.as_mut() };
-    if out.len() != data.len() {
-      return Err(Error::new(
-        Status::InvalidArg,
-        "nioTakeDataInto: the buffer is not the batch's length",
-      ));
-    }
-    out.copy_from_slice(data);
+    super::copy_into_js(out, data, "nioTakeDataInto")?;
     data.clear();
     Ok(())
   })

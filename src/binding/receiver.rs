@@ -252,18 +252,8 @@ impl Receiver {
   /// of the addon's memory costs ~1 us and a finalizer, more than JS allocating (from
   /// Node's pool) and this copy.
   #[napi]
-  pub fn take_message_into(&mut self, mut out: Uint8Array) -> Result<()> {
-    let message = self.decoder.take_message();
-    // SAFETY: the JS thread is blocked for the call; nothing else views this array from Rust.
-    let out = unsafe { out.as_mut() };
-    if out.len() != message.len() {
-      return Err(Error::new(
-        Status::InvalidArg,
-        "takeMessageInto: the buffer is not the message's length",
-      ));
-    }
-    out.copy_from_slice(&message);
-    Ok(())
+  pub fn take_message_into(&mut self, out: Uint8Array) -> Result<()> {
+    super::copy_into_js(out, &self.decoder.take_message(), "takeMessageInto")
   }
 
   /// A copy of the payload of the last held control frame (for close: code + reason).
