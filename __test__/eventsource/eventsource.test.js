@@ -136,3 +136,62 @@ test('close() ends the stream; send after close is refused; classic pipe into it
   assert.strictEqual(es.send('x'), false);
   assert.strictEqual(es.close(), false);
 });
+
+/**
+ * Runs `script(es)` on the server side of one event-stream request with `Impl` and returns
+ * everything the client read until the server ended the stream.
+ */
+async function rawSession(Impl, script) {
+  const { server, port } = await serve((req, res) => script(new Impl(req, res, { ping: 0 })));
+  try {
+    return await new Promise((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1');
+      let out = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (d) => (out += d));
+      socket.on('end', () => resolve(out));
+      socket.on('error', reject);
+      socket.write('GET /s HTTP/1.1\r\nHost: example.com\r\nAccept: text/event-stream\r\n\r\n');
+    });
+  } finally {
+    server.close();
+  }
+}
+
+test('events sent in one tick and then close() arrive whole, in order, as faye sends them', async () => {
+  const script = (es) => {
+    es.onopen = () => {
+      for (let i = 1; i <= 50; i++) es.send(`event ${i}`, { event: 'tick', id: i });
+      es.send('two\nlines\r\nand\rthree');
+      es.ping();
+      es.close();
+    };
+  };
+  const ours = await rawSession(EventSource, script);
+  const theirs = await rawSession(UpstreamEventSource, script);
+  assert.ok(ours.includes('event: tick\r\nid: 50\r\ndata: event 50\r\n\r\n'));
+  assert.ok(ours.includes('data: two\ndata: lines\r\ndata: and\rdata: three\r\n\r\n'));
+  assert.strictEqual(ours.replace(/\r\nDate: [^\r]*/, ''), theirs.replace(/\r\nDate: [^\r]*/, ''));
+});
+
+test('send() returns false once a tick has queued the high-water mark, and drain follows', async () => {
+  let results;
+  let drained;
+  const event = 'x'.repeat(1000);
+  const out = await rawSession(EventSource, (es) => {
+    es.onopen = () => {
+      results = [];
+      for (let i = 0; i < 100 && (results.length === 0 || results[results.length - 1]); i++) {
+        results.push(es.send(event));
+      }
+      drained = new Promise((resolve) => es.on('drain', resolve));
+      drained.then(() => es.close());
+    };
+  });
+  await drained;
+  assert.strictEqual(results[0], true);
+  assert.strictEqual(results[results.length - 1], false);
+  // 1,008 characters per event: the 17th reaches 16 KiB with the handshake.
+  assert.ok(results.length > 10 && results.length < 20, `false after ${results.length} sends`);
+  assert.strictEqual(out.split(`data: ${event}\r\n\r\n`).length - 1, results.length);
+});

@@ -36,7 +36,10 @@ class EventSource extends Stream {
     this._ping = options.ping || DEFAULT_PING;
     this._retry = options.retry || DEFAULT_RETRY;
     this._pingTimer = null;
-    this._corked = false;
+    /** What this tick wrote, not yet handed to the socket (`null`: nothing). */
+    this._pending = null;
+    /** A send() of this tick returned false (so `'drain'` must follow). */
+    this._owesDrain = false;
 
     const scheme = driver.isSecureRequest(request) ? 'https:' : 'http:';
     this.url = scheme + '//' + request.headers.host + request.url;
@@ -83,19 +86,46 @@ class EventSource extends Stream {
     return accept.includes('text/event-stream');
   }
 
+  /**
+   * Queues `chunk` for the socket. Everything written in one tick is joined into one string
+   * and handed to the socket at the end of the tick (one `write`, one syscall).
+   *
+   * @param {String} chunk The text
+   * @return {Boolean} What the socket's `write()` will return for it: false once the
+   *   socket's buffer is at its high-water mark (the socket then emits `'drain'`, which is
+   *   re-emitted here)
+   * @private
+   */
   _write(chunk) {
     if (!this.writable) return false;
+    if (this._pending === null) {
+      this._pending = chunk;
+      process.nextTick(flush, this);
+    } else {
+      this._pending += chunk;
+    }
     const stream = this._stream;
+    // Writable.write()'s own test, with this tick's text counted (a net.Socket does not
+    // decode strings, so a string counts its length).
+    const ok = (stream.writableLength || 0) + this._pending.length < (stream.writableHighWaterMark || 16384);
+    if (!ok) this._owesDrain = true;
+    return ok;
+  }
+
+  /** Hands this tick's text to the socket. @private */
+  _flush() {
+    const chunk = this._pending;
+    if (chunk === null) return;
+    this._pending = null;
+    const owed = this._owesDrain;
+    this._owesDrain = false;
     try {
-      // Events sent in the same tick leave in one write (cork until the next tick).
-      if (!this._corked && typeof stream.cork === 'function') {
-        this._corked = true;
-        stream.cork();
-        process.nextTick(uncork, this);
-      }
-      return stream.write(chunk, 'utf8');
+      const written = this._stream.write(chunk, 'utf8');
+      // A send() of this tick said false: 'drain' follows, from the socket or (when the
+      // socket took it all) from here.
+      if (owed && written) process.nextTick(emitDrain, this);
     } catch {
-      return false;
+      // A socket that cannot be written is closed by its 'error' / 'end' listeners.
     }
   }
 
@@ -146,7 +176,10 @@ class EventSource extends Stream {
     this.readyState = API.CLOSED;
     this.writable = false;
     if (this._pingTimer) clearInterval(this._pingTimer);
-    if (this._stream) this._stream.end();
+    if (this._stream) {
+      this._flush();
+      this._stream.end();
+    }
 
     this.dispatchEvent(Event.create('close'));
     return true;
@@ -154,14 +187,23 @@ class EventSource extends Stream {
 }
 
 /**
- * Ends the per-tick cork of an EventSource's socket.
+ * Writes what an EventSource queued this tick.
  *
  * @param {EventSource} source The source
  * @private
  */
-function uncork(source) {
-  source._corked = false;
-  source._stream.uncork();
+function flush(source) {
+  source._flush();
+}
+
+/**
+ * Emits `'drain'` on an EventSource whose socket took a backed-up tick at once.
+ *
+ * @param {EventSource} source The source
+ * @private
+ */
+function emitDrain(source) {
+  if (source.readyState <= API.OPEN) source.emit('drain');
 }
 
 /**
@@ -172,6 +214,7 @@ function uncork(source) {
  * @private
  */
 function splitLines(message) {
+  if (message.indexOf('\n') === -1 && message.indexOf('\r') === -1) return message;
   let out = '';
   let start = 0;
   for (let i = 0; i < message.length; i++) {
