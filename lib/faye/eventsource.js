@@ -91,9 +91,9 @@ class EventSource extends Stream {
    * and handed to the socket at the end of the tick (one `write`, one syscall).
    *
    * @param {String} chunk The text
-   * @return {Boolean} What the socket's `write()` will return for it: false once the
-   *   socket's buffer is at its high-water mark (the socket then emits `'drain'`, which is
-   *   re-emitted here)
+   * @return {Boolean} Writable.write()'s answer for the socket with this tick's text counted:
+   *   false once that reaches the socket's high-water mark; `'drain'` then follows (the
+   *   socket's, re-emitted, or this source's own when the socket takes the text at once)
    * @private
    */
   _write(chunk) {
