@@ -7,19 +7,26 @@
  *   oxws connect <url> [--header "Name: value"]... [--subprotocol p]... [--deflate]
  *                      [--binary] [--no-check]
  *   oxws listen <port> [--host 127.0.0.1] [--broadcast] [--deflate]
+ *   oxws build
  *   oxws --help
  *
  * connect: each line typed is sent (as hex bytes with --binary); messages are printed as
  * they arrive ("< text", "< [binary] hex"); `/ping [data]`, `/close [code [reason]]`,
  * `/quit`. End of input closes the connection (code 1000).
  * listen: echoes every message back (or, with --broadcast, sends it to every client).
+ * build: compiles the native addon from source with cargo into this package's directory
+ * (`oxws.node`, which the loader tries before the prebuilt platform package); needs Rust.
+ * It runs without the addon, so it is the way to get one where no prebuilt package fits.
  */
 
-const WebSocket = require('..');
+const path = require('path');
+const { spawnSync } = require('child_process');
 
 const HELP = `Usage:
   oxws connect <url> [options]   open a WebSocket and talk to it from stdin
   oxws listen <port> [options]   run an echo (or broadcast) server on 127.0.0.1
+  oxws build                     compile the native addon from source (needs Rust) into
+                                 this package's directory
 
 connect options:
   -H, --header "Name: value"     add a request header (repeatable)
@@ -123,6 +130,7 @@ function parseHex(line) {
 }
 
 function connect(args) {
+  const WebSocket = require('..');
   const [url] = args.positional;
   if (!url) fail('connect needs a URL, e.g. oxws connect ws://127.0.0.1:8080');
   let parsed;
@@ -209,6 +217,7 @@ function connect(args) {
 }
 
 function listen(args) {
+  const WebSocket = require('..');
   const [portArg] = args.positional;
   const port = Number(portArg);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`"${portArg}" is not a port number`);
@@ -241,6 +250,21 @@ function listen(args) {
     });
   }
 }
+
+/**
+ * `oxws build`: runs `scripts/build.js` with the remaining arguments and exits with its
+ * status. It does not load the addon, so it works where none is installed.
+ *
+ * @param {String[]} argv Arguments after `build`
+ */
+function build(argv) {
+  const script = path.join(__dirname, '..', 'scripts', 'build.js');
+  const result = spawnSync(process.execPath, [script, ...argv], { stdio: 'inherit' });
+  if (result.error) fail(`could not run ${script}: ${result.error.message}`);
+  process.exit(result.status === null ? 1 : result.status);
+}
+
+if (process.argv[2] === 'build') build(process.argv.slice(3));
 
 const args = parseArgs(process.argv.slice(2));
 if (args.flags.has('help') || args.command === null) {
