@@ -4,6 +4,11 @@
  * The `bufferutil` API: `{ mask, unmask }`, same signatures and results as bufferutil 4.x,
  * so `overrides: { bufferutil: 'npm:oxws' }` (or `require('oxws/bufferutil')`) accelerates
  * an unmodified `ws`. Small inputs stay in JavaScript; the addon is loaded on first need.
+ *
+ * Requiring this module never throws: when the addon cannot be loaded (no prebuilt package
+ * for the platform and no source build), the first large input finds that out once and
+ * every input from then on is masked by the JavaScript loop, as bufferutil's `fallback.js`
+ * does when its native build is missing. The load is not retried and nothing is printed.
  */
 
 const { MASK_NATIVE_MIN, UNMASK_NATIVE_MIN } = require('./thresholds');
@@ -25,9 +30,73 @@ function keyOf(mask) {
   return ((mask[0] << 24) | (mask[1] << 16) | (mask[2] << 8) | mask[3]) >>> 0;
 }
 
-/** Loads the addon's `mask` / `unmask` on first need. */
+/**
+ * `mask` in JavaScript with the key as a big-endian uint32 (the addon's signature), for
+ * when the addon cannot be loaded.
+ *
+ * @param {Buffer} source The data to mask
+ * @param {Number} key The masking key, big-endian
+ * @param {Buffer} output Where to write the masked bytes
+ * @param {Number} offset Where in `output` to start writing
+ * @param {Number} length How many bytes of `source` to mask
+ * @private
+ */
+function maskJs(source, key, output, offset, length) {
+  const m0 = key >>> 24;
+  const m1 = (key >>> 16) & 0xff;
+  const m2 = (key >>> 8) & 0xff;
+  const m3 = key & 0xff;
+  let i = 0;
+  for (; i + 3 < length; i += 4) {
+    output[offset + i] = source[i] ^ m0;
+    output[offset + i + 1] = source[i + 1] ^ m1;
+    output[offset + i + 2] = source[i + 2] ^ m2;
+    output[offset + i + 3] = source[i + 3] ^ m3;
+  }
+  if (i < length) output[offset + i] = source[i] ^ m0;
+  if (i + 1 < length) output[offset + i + 1] = source[i + 1] ^ m1;
+  if (i + 2 < length) output[offset + i + 2] = source[i + 2] ^ m2;
+}
+
+/**
+ * `unmask` in JavaScript with the key as a big-endian uint32 (the addon's signature), for
+ * when the addon cannot be loaded.
+ *
+ * @param {Buffer} buffer The data to unmask in place
+ * @param {Number} key The masking key, big-endian
+ * @private
+ */
+function unmaskJs(buffer, key) {
+  const m0 = key >>> 24;
+  const m1 = (key >>> 16) & 0xff;
+  const m2 = (key >>> 8) & 0xff;
+  const m3 = key & 0xff;
+  const length = buffer.length;
+  let i = 0;
+  for (; i + 3 < length; i += 4) {
+    buffer[i] ^= m0;
+    buffer[i + 1] ^= m1;
+    buffer[i + 2] ^= m2;
+    buffer[i + 3] ^= m3;
+  }
+  if (i < length) buffer[i] ^= m0;
+  if (i + 1 < length) buffer[i + 1] ^= m1;
+  if (i + 2 < length) buffer[i + 2] ^= m2;
+}
+
+/**
+ * Loads the addon's `mask` / `unmask` on first need; if the addon cannot be loaded, the
+ * JavaScript loops take their place for good (the one load error is not kept or shown).
+ */
 function load() {
-  const native = require('../native');
+  let native;
+  try {
+    native = require('../native');
+  } catch {
+    nativeMask = maskJs;
+    nativeUnmask = unmaskJs;
+    return;
+  }
   nativeMask = native.mask;
   nativeUnmask = native.unmask;
 }

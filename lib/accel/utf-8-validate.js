@@ -4,7 +4,8 @@
  * The `utf-8-validate` API: a function `isValidUTF8(buffer) → boolean`, so
  * `overrides: { 'utf-8-validate': 'npm:oxws' }` (or `require('oxws/utf-8-validate')`) works.
  * Small inputs are checked in JavaScript; larger ones by Node's `buffer.isUtf8` (simdutf)
- * where it exists (Node >= 18.14), else by simdutf8 in the addon.
+ * where it exists (Node >= 18.14), else by simdutf8 in the addon, else (no `isUtf8` and no
+ * addon) in JavaScript. Requiring this module never throws.
  */
 
 const { isUtf8 } = require('buffer');
@@ -88,8 +89,23 @@ function isValidUTF8(buffer) {
   }
   if (bytes.length < UTF8_NATIVE_MIN) return isValidUTF8Js(bytes);
   if (isUtf8 !== undefined) return isUtf8(bytes);
-  if (nativeIsValidUTF8 === undefined) nativeIsValidUTF8 = require('../native').isValidUTF8;
+  if (nativeIsValidUTF8 === undefined) nativeIsValidUTF8 = loadNative();
   return nativeIsValidUTF8(bytes);
+}
+
+/**
+ * The addon's `isValidUTF8`, or the JavaScript check when the addon cannot be loaded (as
+ * utf-8-validate's `fallback.js` when its native build is missing). Called once.
+ *
+ * @return {Function} The check for inputs of {@link UTF8_NATIVE_MIN} bytes and more
+ * @private
+ */
+function loadNative() {
+  try {
+    return require('../native').isValidUTF8;
+  } catch {
+    return isValidUTF8Js;
+  }
 }
 
 module.exports = isValidUTF8;
