@@ -13,13 +13,14 @@
  *    of oxws, e.g. `oxws-linux-x64-gnu`), at the same version as oxws.
  *
  * When none loads, the Error thrown names the target, every place tried with the reason it
- * failed, and the command that builds the addon from source. A corrupt or wrong-architecture
- * file is one such reason: loading it throws, it never crashes the process.
+ * failed, and the command that builds the addon from source. A corrupt, truncated or
+ * wrong-architecture file is one such reason: it is refused, it never crashes the process.
  */
 
 const fs = require('fs');
 const path = require('path');
 
+const { checkAddonFile } = require('./native-file');
 const { describeTarget, currentTarget } = require('./native-target');
 
 const root = path.join(__dirname, '..');
@@ -29,16 +30,22 @@ const version = require('../package.json').version;
 const ERR_NO_ADDON = 'ERR_OXWS_NATIVE_ADDON';
 
 /**
- * Loads a `.node` file with `require`, or explains why it could not.
+ * Loads a `.node` file, or explains why it could not. The headers are checked first
+ * (`lib/native-file.js`: a truncated file would otherwise crash the process in the dynamic
+ * loader); the file is opened with `process.dlopen`, as `require` does for `.node` files,
+ * whatever its name ends with.
  *
  * @param {String} file Absolute path
  * @return {{binding?: Object, reason?: String}} The exports, or the reason
  * @private
  */
 function loadFile(file) {
-  if (!fs.existsSync(file)) return { reason: 'no such file' };
+  const reason = checkAddonFile(file);
+  if (reason !== null) return { reason };
+  const module = { exports: {} };
   try {
-    return { binding: require(file) };
+    process.dlopen(module, file);
+    return { binding: module.exports };
   } catch (err) {
     return { reason: err.message.split('\n')[0] };
   }
