@@ -107,3 +107,69 @@ describe('bufferutil drop-in', () => {
     assert.throws(() => ours.mask(Buffer.alloc(100), undefined, out, 0, 100), TypeError);
   });
 });
+
+describe("bufferutil drop-in with Node's http.websocketMask / websocketUnmask", () => {
+  /**
+   * Runs in a child: counts every call of `http.websocketMask` / `websocketUnmask` (Node's
+   * own where this Node has them, else stand-ins with their signature, installed before
+   * oxws/bufferutil first looks), masks and unmasks every length 0..300 and 64 KiB with a
+   * 4-byte key and a longer one, and reports which lengths reached Node's functions and
+   * whether every result matched bufferutil's fallback.
+   */
+  const script = `
+    const http = require('http');
+    const fallback = require('bufferutil/fallback');
+    const real = { mask: http.websocketMask, unmask: http.websocketUnmask };
+    const calls = { mask: [], unmask: [] };
+    http.websocketMask = function (source, key, output, offset, length) {
+      if (key.byteLength !== 4) throw new Error('Node takes 4-byte keys only');
+      calls.mask.push(length);
+      if (real.mask) return real.mask(source, key, output, offset, length);
+      for (let i = 0; i < length; i++) output[offset + i] = source[i] ^ key[i & 3];
+    };
+    http.websocketUnmask = function (buffer, key) {
+      if (key.byteLength !== 4) throw new Error('Node takes 4-byte keys only');
+      calls.unmask.push(buffer.length);
+      if (real.unmask) return real.unmask(buffer, key);
+      for (let i = 0; i < buffer.length; i++) buffer[i] ^= key[i & 3];
+    };
+    const ours = require(${JSON.stringify(require.resolve('../../bufferutil'))});
+    const data = require('crypto').randomBytes(65536);
+    const key = Buffer.from([0x6d, 0xb6, 0xb2, 0x80]);
+    const longKey = Buffer.from([0x6d, 0xb6, 0xb2, 0x80, 1, 2]);
+    const lengths = [...Array.from({ length: 301 }, (_, i) => i), 65536];
+    const byKey = {};
+    let allMatch = true;
+    for (const [name, k] of [['four', key], ['long', longKey]]) {
+      const before = { mask: calls.mask.length, unmask: calls.unmask.length };
+      for (const length of lengths) {
+        const a = Buffer.alloc(length + 2, 0xaa);
+        const b = Buffer.alloc(length + 2, 0xaa);
+        ours.mask(data, k, a, 1, length);
+        fallback.mask(data, k, b, 1, length);
+        const c = Buffer.from(data.subarray(0, length));
+        const d = Buffer.from(c);
+        ours.unmask(c, k);
+        fallback.unmask(d, k);
+        if (!a.equals(b) || !c.equals(d)) allMatch = false;
+      }
+      byKey[name] = { mask: calls.mask.slice(before.mask), unmask: calls.unmask.slice(before.unmask) };
+    }
+    process.stdout.write(JSON.stringify({ real: typeof real.mask === 'function', byKey, allMatch }));
+  `;
+
+  it("calls them from NODE_MASK_MIN / NODE_UNMASK_MIN up with a 4-byte key, never with a longer key", () => {
+    const { NODE_MASK_MIN, NODE_UNMASK_MIN } = require('../../lib/accel/thresholds');
+    const out = require('child_process').execFileSync(process.execPath, ['-e', script], {
+      cwd: __dirname,
+      encoding: 'utf8'
+    });
+    const result = JSON.parse(out);
+    assert.strictEqual(result.real, typeof require('http').websocketMask === 'function');
+    assert.strictEqual(result.allMatch, true, 'every result matches the fallback');
+    const lengths = [...Array.from({ length: 301 }, (_, i) => i), 65536];
+    assert.deepStrictEqual(result.byKey.four.mask, lengths.filter((n) => n >= NODE_MASK_MIN));
+    assert.deepStrictEqual(result.byKey.four.unmask, lengths.filter((n) => n >= NODE_UNMASK_MIN));
+    assert.deepStrictEqual(result.byKey.long, { mask: [], unmask: [] });
+  });
+});

@@ -75,10 +75,11 @@ describe('accelerators without the native addon', () => {
   /**
    * The child's script: counts every load of lib/native.js (and how it ended), requires the
    * two accelerators, runs every case twice, then requires lib/native.js itself to show the
-   * addon really was unloadable. `hideIsUtf8` removes `buffer.isUtf8` first, so
-   * utf-8-validate takes the branch of a Node without it (the addon) and must fall back too.
+   * addon really was unloadable. `hideNode` first removes Node's own `buffer.isUtf8` and
+   * `http.websocketMask` / `websocketUnmask` (where they exist), so both accelerators take
+   * the branch of a Node without them (the addon) for every input, and must fall back there.
    */
-  function childScript(hideIsUtf8) {
+  function childScript(hideNode) {
     return `
       'use strict';
       const fs = require('fs');
@@ -86,7 +87,11 @@ describe('accelerators without the native addon', () => {
       const path = require('path');
       const root = ${JSON.stringify(root)};
       const nativeFile = path.join(root, 'lib', 'native.js');
-      if (${hideIsUtf8}) delete require('buffer').isUtf8;
+      if (${hideNode}) {
+        delete require('buffer').isUtf8;
+        delete require('http').websocketMask;
+        delete require('http').websocketUnmask;
+      }
 
       const loads = [];
       const load = Module._load;
@@ -127,17 +132,19 @@ describe('accelerators without the native addon', () => {
     `;
   }
 
-  for (const hideIsUtf8 of [false, true]) {
-    const what = hideIsUtf8 ? 'without buffer.isUtf8' : 'with buffer.isUtf8';
+  for (const hideNode of [false, true]) {
+    const what = hideNode ? "without Node's isUtf8 and websocketMask" : "with Node's functions where present";
     it(`loads, tries the addon once, and matches the addon's bytes and verdicts (${what})`, () => {
-      const child = runWithoutAddon(childScript(hideIsUtf8));
+      const child = runWithoutAddon(childScript(hideNode));
 
       // The child really had no addon: lib/native.js throws there, naming the path.
       assert.notStrictEqual(child.direct, 'loaded');
       assert.ok(child.direct.includes(MISSING), child.direct);
       // Two passes over every size asked for the addon once: on bufferutil's first large
-      // input, and, without isUtf8, once more on utf-8-validate's; each time in vain.
-      assert.strictEqual(child.loads.length, hideIsUtf8 ? 2 : 1, JSON.stringify(child.loads));
+      // input it masks with the addon (with Node's websocketMask, the first with a key of
+      // more than 4 bytes), and, without isUtf8, once more on utf-8-validate's first large
+      // input; each time in vain.
+      assert.strictEqual(child.loads.length, hideNode ? 2 : 1, JSON.stringify(child.loads));
       for (const message of child.loads) assert.ok(message.includes(MISSING), message);
 
       assert.deepStrictEqual(child.first, expected);

@@ -3,16 +3,35 @@
 /**
  * The `bufferutil` API: `{ mask, unmask }`, same signatures and results as bufferutil 4.x,
  * so `overrides: { bufferutil: 'npm:oxws' }` (or `require('oxws/bufferutil')`) accelerates
- * an unmodified `ws`. Small inputs stay in JavaScript; the addon is loaded on first need.
+ * an unmodified `ws`. Small inputs stay in JavaScript. Larger ones go to Node's own
+ * `http.websocketMask` / `http.websocketUnmask` where this Node has them (>= 26.12; cheaper
+ * to call than the addon, and as fast per byte), else to the addon, loaded on first need.
  *
  * Requiring this module never throws: when the addon cannot be loaded (no prebuilt package
- * for the platform and no source build), the first large input finds that out once and
- * every input from then on is masked by the JavaScript loop, as bufferutil's `fallback.js`
- * does when its native build is missing. The load is not retried and nothing is printed.
+ * for the platform and no source build), the first input that needs it finds that out once
+ * and every such input from then on is masked by the JavaScript loop, as bufferutil's
+ * `fallback.js` does when its native build is missing. The load is not retried and nothing
+ * is printed.
  */
 
-const { MASK_NATIVE_MIN, UNMASK_NATIVE_MIN } = require('./thresholds');
+const { MASK_NATIVE_MIN, UNMASK_NATIVE_MIN, NODE_MASK_MIN, NODE_UNMASK_MIN } = require('./thresholds');
 
+/** Below this many bytes, inputs before the first larger one stay in JavaScript. */
+const FIRST_LARGE_MIN = Math.min(MASK_NATIVE_MIN, UNMASK_NATIVE_MIN, NODE_MASK_MIN, NODE_UNMASK_MIN);
+
+/** `mask()` / `unmask()` below this many bytes run the unrolled JS loop; see {@link setUp}. */
+let maskMin = FIRST_LARGE_MIN;
+let unmaskMin = FIRST_LARGE_MIN;
+
+/** What masks larger inputs, chosen by {@link setUp}. */
+let largeMask;
+let largeUnmask;
+
+/** Node's `http.websocketMask` / `http.websocketUnmask`, where they exist. */
+let nodeMask;
+let nodeUnmask;
+
+/** The addon's `mask` / `unmask` (or the JavaScript loops without it), loaded on first need. */
 let nativeMask;
 let nativeUnmask;
 
@@ -32,7 +51,7 @@ function keyOf(mask) {
 
 /**
  * `mask` in JavaScript with the key as a big-endian uint32 (the addon's signature), for
- * when the addon cannot be loaded.
+ * when the addon cannot be loaded (and for the one input that runs {@link setUp}).
  *
  * @param {Buffer} source The data to mask
  * @param {Number} key The masking key, big-endian
@@ -60,7 +79,7 @@ function maskJs(source, key, output, offset, length) {
 
 /**
  * `unmask` in JavaScript with the key as a big-endian uint32 (the addon's signature), for
- * when the addon cannot be loaded.
+ * when the addon cannot be loaded (and for the one input that runs {@link setUp}).
  *
  * @param {Buffer} buffer The data to unmask in place
  * @param {Number} key The masking key, big-endian
@@ -102,6 +121,76 @@ function load() {
 }
 
 /**
+ * `mask` for inputs of {@link maskMin} bytes and more with Node's `http.websocketMask`:
+ * with a 4-byte key (what ws passes), Node's own function (a V8 fast call, cheaper than an
+ * N-API call); else the addon's, which takes any key of at least 4 bytes.
+ *
+ * @private
+ */
+function maskWithNode(source, mask, output, offset, length) {
+  if (mask.byteLength === 4) nodeMask(source, mask, output, offset, length);
+  else maskWithAddon(source, mask, output, offset, length);
+}
+
+/**
+ * `unmask` for inputs of {@link unmaskMin} bytes and more with Node's
+ * `http.websocketUnmask`; see {@link maskWithNode}.
+ *
+ * @private
+ */
+function unmaskWithNode(buffer, mask) {
+  if (mask.byteLength === 4) nodeUnmask(buffer, mask);
+  else unmaskWithAddon(buffer, mask);
+}
+
+/**
+ * `mask` for inputs of {@link maskMin} bytes and more with the addon (or, without one, the
+ * JavaScript loop).
+ *
+ * @private
+ */
+function maskWithAddon(source, mask, output, offset, length) {
+  if (nativeMask === undefined) load();
+  nativeMask(source, keyOf(mask), output, offset, length);
+}
+
+/**
+ * `unmask` for inputs of {@link unmaskMin} bytes and more with the addon (or, without one,
+ * the JavaScript loop).
+ *
+ * @private
+ */
+function unmaskWithAddon(buffer, mask) {
+  if (nativeUnmask === undefined) load();
+  nativeUnmask(buffer, keyOf(mask));
+}
+
+/**
+ * Picks, on the first input of {@link FIRST_LARGE_MIN} bytes or more, what masks inputs
+ * above the JavaScript loop's limit: Node's functions where this Node has them (Node >=
+ * 26.12), else the addon; and sets the limits that go with that choice. `http` is looked at
+ * only then, so requiring this module stays cheap.
+ *
+ * @private
+ */
+function setUp() {
+  const { websocketMask, websocketUnmask } = require('http');
+  if (typeof websocketMask === 'function' && typeof websocketUnmask === 'function') {
+    nodeMask = websocketMask;
+    nodeUnmask = websocketUnmask;
+    largeMask = maskWithNode;
+    largeUnmask = unmaskWithNode;
+    maskMin = NODE_MASK_MIN;
+    unmaskMin = NODE_UNMASK_MIN;
+  } else {
+    largeMask = maskWithAddon;
+    largeUnmask = unmaskWithAddon;
+    maskMin = MASK_NATIVE_MIN;
+    unmaskMin = UNMASK_NATIVE_MIN;
+  }
+}
+
+/**
  * Masks `source` with `mask` into `output` (bufferutil semantics).
  *
  * @param {Buffer} source The data to mask
@@ -112,7 +201,7 @@ function load() {
  * @public
  */
 function mask(source, mask, output, offset, length) {
-  if (length < MASK_NATIVE_MIN) {
+  if (length < maskMin) {
     const m0 = mask[0];
     const m1 = mask[1];
     const m2 = mask[2];
@@ -127,8 +216,12 @@ function mask(source, mask, output, offset, length) {
     for (; i < length; i++) output[offset + i] = source[i] ^ mask[i & 3];
     return;
   }
-  if (nativeMask === undefined) load();
-  nativeMask(source, keyOf(mask), output, offset, length);
+  if (largeMask === undefined) {
+    setUp();
+    // The limit that goes with the choice may be higher than the one before it.
+    if (length < maskMin) return maskJs(source, keyOf(mask), output, offset, length);
+  }
+  largeMask(source, mask, output, offset, length);
 }
 
 /**
@@ -140,7 +233,7 @@ function mask(source, mask, output, offset, length) {
  */
 function unmask(buffer, mask) {
   const length = buffer.length;
-  if (length < UNMASK_NATIVE_MIN) {
+  if (length < unmaskMin) {
     const m0 = mask[0];
     const m1 = mask[1];
     const m2 = mask[2];
@@ -155,8 +248,11 @@ function unmask(buffer, mask) {
     for (; i < length; i++) buffer[i] ^= mask[i & 3];
     return;
   }
-  if (nativeUnmask === undefined) load();
-  nativeUnmask(buffer, keyOf(mask));
+  if (largeUnmask === undefined) {
+    setUp();
+    if (length < unmaskMin) return unmaskJs(buffer, keyOf(mask));
+  }
+  largeUnmask(buffer, mask);
 }
 
 module.exports = { mask, unmask };
