@@ -23,9 +23,8 @@ const FIRST_LARGE_MIN = Math.min(MASK_NATIVE_MIN, UNMASK_NATIVE_MIN, NODE_MASK_M
 let maskMin = FIRST_LARGE_MIN;
 let unmaskMin = FIRST_LARGE_MIN;
 
-/** What masks larger inputs, chosen by {@link setUp}. */
-let largeMask;
-let largeUnmask;
+/** Whether {@link setUp} has run. */
+let ready = false;
 
 /** Node's `http.websocketMask` / `http.websocketUnmask`, where they exist. */
 let nodeMask;
@@ -51,7 +50,7 @@ function keyOf(mask) {
 
 /**
  * `mask` in JavaScript with the key as a big-endian uint32 (the addon's signature), for
- * when the addon cannot be loaded (and for the one input that runs {@link setUp}).
+ * when the addon cannot be loaded.
  *
  * @param {Buffer} source The data to mask
  * @param {Number} key The masking key, big-endian
@@ -79,7 +78,7 @@ function maskJs(source, key, output, offset, length) {
 
 /**
  * `unmask` in JavaScript with the key as a big-endian uint32 (the addon's signature), for
- * when the addon cannot be loaded (and for the one input that runs {@link setUp}).
+ * when the addon cannot be loaded.
  *
  * @param {Buffer} buffer The data to unmask in place
  * @param {Number} key The masking key, big-endian
@@ -106,6 +105,8 @@ function unmaskJs(buffer, key) {
 /**
  * Loads the addon's `mask` / `unmask` on first need; if the addon cannot be loaded, the
  * JavaScript loops take their place for good (the one load error is not kept or shown).
+ *
+ * @private
  */
 function load() {
   let native;
@@ -121,91 +122,45 @@ function load() {
 }
 
 /**
- * `mask` for inputs of {@link maskMin} bytes and more with Node's `http.websocketMask`:
- * with a 4-byte key (what ws passes), Node's own function (a V8 fast call, cheaper than an
- * N-API call); else the addon's, which takes any key of at least 4 bytes.
- *
- * @private
- */
-function maskWithNode(source, mask, output, offset, length) {
-  if (mask.byteLength === 4) nodeMask(source, mask, output, offset, length);
-  else maskWithAddon(source, mask, output, offset, length);
-}
-
-/**
- * `unmask` for inputs of {@link unmaskMin} bytes and more with Node's
- * `http.websocketUnmask`; see {@link maskWithNode}.
- *
- * @private
- */
-function unmaskWithNode(buffer, mask) {
-  if (mask.byteLength === 4) nodeUnmask(buffer, mask);
-  else unmaskWithAddon(buffer, mask);
-}
-
-/**
- * `mask` for inputs of {@link maskMin} bytes and more with the addon (or, without one, the
- * JavaScript loop).
- *
- * @private
- */
-function maskWithAddon(source, mask, output, offset, length) {
-  if (nativeMask === undefined) load();
-  nativeMask(source, keyOf(mask), output, offset, length);
-}
-
-/**
- * `unmask` for inputs of {@link unmaskMin} bytes and more with the addon (or, without one,
- * the JavaScript loop).
- *
- * @private
- */
-function unmaskWithAddon(buffer, mask) {
-  if (nativeUnmask === undefined) load();
-  nativeUnmask(buffer, keyOf(mask));
-}
-
-/**
- * Picks, on the first input of {@link FIRST_LARGE_MIN} bytes or more, what masks inputs
- * above the JavaScript loop's limit: Node's functions where this Node has them (Node >=
- * 26.12), else the addon; and sets the limits that go with that choice. `http` is looked at
- * only then, so requiring this module stays cheap.
+ * Runs on the first input of {@link FIRST_LARGE_MIN} bytes or more: finds Node's masking
+ * functions (Node >= 26.12) and sets the limits that go with having them or not. `http` is
+ * looked at only then, so requiring this module stays cheap.
  *
  * @private
  */
 function setUp() {
+  ready = true;
   const { websocketMask, websocketUnmask } = require('http');
   if (typeof websocketMask === 'function' && typeof websocketUnmask === 'function') {
     nodeMask = websocketMask;
     nodeUnmask = websocketUnmask;
-    largeMask = maskWithNode;
-    largeUnmask = unmaskWithNode;
     maskMin = NODE_MASK_MIN;
     unmaskMin = NODE_UNMASK_MIN;
   } else {
-    largeMask = maskWithAddon;
-    largeUnmask = unmaskWithAddon;
     maskMin = MASK_NATIVE_MIN;
     unmaskMin = UNMASK_NATIVE_MIN;
   }
 }
 
 /**
- * Masks `source` with `mask` into `output` (bufferutil semantics).
+ * Masks `source` with `key` into `output` (bufferutil semantics): small inputs in
+ * JavaScript; larger ones with a 4-byte key (what ws passes) by Node's `websocketMask`
+ * where it exists; the rest (and every larger input on older Nodes) by the addon, which
+ * takes any key of at least 4 bytes (only the first 4 are used).
  *
  * @param {Buffer} source The data to mask
- * @param {Buffer} mask The 4-byte masking key
+ * @param {Buffer} key The 4-byte masking key
  * @param {Buffer} output Where to write the masked bytes
  * @param {Number} offset Where in `output` to start writing
  * @param {Number} length How many bytes of `source` to mask
  * @public
  */
-function mask(source, mask, output, offset, length) {
+function mask(source, key, output, offset, length) {
   if (length < maskMin) {
-    const m0 = mask[0];
-    const m1 = mask[1];
-    const m2 = mask[2];
-    const m3 = mask[3];
+    const m0 = key[0];
+    const m1 = key[1];
+    const m2 = key[2];
+    const m3 = key[3];
     let i = 0;
     for (; i + 3 < length; i += 4) {
       output[offset + i] = source[i] ^ m0;
@@ -213,31 +168,40 @@ function mask(source, mask, output, offset, length) {
       output[offset + i + 2] = source[i + 2] ^ m2;
       output[offset + i + 3] = source[i + 3] ^ m3;
     }
-    for (; i < length; i++) output[offset + i] = source[i] ^ mask[i & 3];
+    for (; i < length; i++) output[offset + i] = source[i] ^ key[i & 3];
     return;
   }
-  if (largeMask === undefined) {
-    setUp();
-    // The limit that goes with the choice may be higher than the one before it.
-    if (length < maskMin) return maskJs(source, keyOf(mask), output, offset, length);
+  if (nodeMask !== undefined && key.byteLength === 4) {
+    nodeMask(source, key, output, offset, length);
+    return;
   }
-  largeMask(source, mask, output, offset, length);
+  if (nativeMask === undefined) {
+    if (!ready) {
+      // Once: with the limits and functions of this Node known, start over.
+      setUp();
+      mask(source, key, output, offset, length);
+      return;
+    }
+    load();
+  }
+  nativeMask(source, keyOf(key), output, offset, length);
 }
 
 /**
- * Unmasks `buffer` in place with `mask` (bufferutil semantics).
+ * Unmasks `buffer` in place with `key` (bufferutil semantics); see {@link mask} for which
+ * implementation takes which input.
  *
  * @param {Buffer} buffer The data to unmask
- * @param {Buffer} mask The 4-byte masking key
+ * @param {Buffer} key The 4-byte masking key
  * @public
  */
-function unmask(buffer, mask) {
+function unmask(buffer, key) {
   const length = buffer.length;
   if (length < unmaskMin) {
-    const m0 = mask[0];
-    const m1 = mask[1];
-    const m2 = mask[2];
-    const m3 = mask[3];
+    const m0 = key[0];
+    const m1 = key[1];
+    const m2 = key[2];
+    const m3 = key[3];
     let i = 0;
     for (; i + 3 < length; i += 4) {
       buffer[i] ^= m0;
@@ -245,14 +209,22 @@ function unmask(buffer, mask) {
       buffer[i + 2] ^= m2;
       buffer[i + 3] ^= m3;
     }
-    for (; i < length; i++) buffer[i] ^= mask[i & 3];
+    for (; i < length; i++) buffer[i] ^= key[i & 3];
     return;
   }
-  if (largeUnmask === undefined) {
-    setUp();
-    if (length < unmaskMin) return unmaskJs(buffer, keyOf(mask));
+  if (nodeUnmask !== undefined && key.byteLength === 4) {
+    nodeUnmask(buffer, key);
+    return;
   }
-  largeUnmask(buffer, mask);
+  if (nativeUnmask === undefined) {
+    if (!ready) {
+      setUp();
+      unmask(buffer, key);
+      return;
+    }
+    load();
+  }
+  nativeUnmask(buffer, keyOf(key));
 }
 
 module.exports = { mask, unmask };
