@@ -6,6 +6,7 @@
  */
 
 const assert = require('assert');
+const http = require('http');
 const net = require('net');
 const zlib = require('zlib');
 const { describe, it } = require('node:test');
@@ -13,12 +14,27 @@ const { once } = require('events');
 
 const WebSocket = require('../..');
 const { WebSocketServer, Receiver, extension, subprotocol } = WebSocket;
+const Ws = require('ws');
 
-/** Starts a server on a free port. */
-async function listen(options = {}) {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, ...options });
+/**
+ * Starts a server on a free port, closed (with its clients) after the test `t`, passed or
+ * failed, so that no socket outlives the file.
+ */
+async function listen(t, options = {}, Server = WebSocketServer) {
+  const wss = new Server({ host: '127.0.0.1', port: 0, ...options });
+  t.after(() => {
+    for (const client of wss.clients) client.terminate();
+    wss.close();
+  });
   await once(wss, 'listening');
   return wss;
+}
+
+/** Opens a client that is terminated after the test `t`. */
+function connect(t, url, options) {
+  const ws = new WebSocket(url, options);
+  t.after(() => ws.terminate());
+  return ws;
 }
 
 /** Sends a raw HTTP request and resolves to the whole response text. */
@@ -28,10 +44,41 @@ function rawRequest(port, text) {
     let data = '';
     socket.setEncoding('latin1');
     socket.on('data', (d) => (data += d));
-    socket.on('close', () => resolve(data));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(data);
+    });
     socket.on('error', reject);
-    setTimeout(() => socket.destroy(), 5000).unref();
+    const timer = setTimeout(() => socket.destroy(), 5000);
   });
+}
+
+/**
+ * What Node's own HTTP server does with a request that has more headers than
+ * `maxHeadersCount`, asked of a plain `http.Server` with the same limit: `true` when it drops
+ * the headers past the limit and hands the request on (Node 20), `false` when its parser
+ * refuses the request (HPE_HEADER_OVERFLOW, answered 431 by Node's default 'clientError'
+ * handling; Node 22 on).
+ */
+async function nodeDeliversExtraHeaders(maxHeadersCount, request) {
+  let delivered = false;
+  const server = http.createServer((req, res) => {
+    delivered = true;
+    res.end();
+  });
+  server.on('upgrade', (req, socket) => {
+    delivered = true;
+    socket.destroy();
+  });
+  server.maxHeadersCount = maxHeadersCount;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const response = await rawRequest(server.address().port, request);
+    if (!delivered) assert.match(response, /^HTTP\/1\.1 431 /);
+    return delivered;
+  } finally {
+    server.close();
+  }
 }
 
 const UPGRADE =
@@ -39,14 +86,14 @@ const UPGRADE =
   'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n';
 
 describe('security regressions (ws API)', () => {
-  it('CVE-2021-32640: a 50,000-character Sec-WebSocket-Protocol is parsed in linear time', async () => {
+  it('CVE-2021-32640: a 50,000-character Sec-WebSocket-Protocol is parsed in linear time', async (t) => {
     const header = 'a' + ' '.repeat(50000) + 'b';
     const t0 = process.hrtime.bigint();
     assert.throws(() => subprotocol.parse(header), SyntaxError);
     assert.throws(() => extension.parse('a;' + ' '.repeat(50000) + 'b='), SyntaxError);
     assert.ok(Number(process.hrtime.bigint() - t0) / 1e6 < 1000);
 
-    const wss = await listen();
+    const wss = await listen(t);
     const t1 = Date.now();
     const response = await rawRequest(
       wss.address().port,
@@ -55,29 +102,51 @@ describe('security regressions (ws API)', () => {
     assert.match(response, /^HTTP\/1\.1 400 Bad Request/);
     assert.match(response, /Invalid Sec-WebSocket-Protocol header/);
     assert.ok(Date.now() - t1 < 2000);
-    wss.close();
   });
 
-  it('CVE-2024-37890: more headers than maxHeadersCount gives 400, not a crash', async () => {
-    const wss = await listen();
-    wss._server.maxHeadersCount = 10;
+  it('CVE-2024-37890: more headers than maxHeadersCount is answered with an error status, not a crash', async (t) => {
     let extra = '';
     for (let i = 0; i < 20; i++) extra += `X-Filler-${i}: ${i}\r\n`;
-    // The Upgrade header comes after the filler, so Node drops it.
-    const response = await rawRequest(
-      wss.address().port,
+    // The Upgrade header comes after the filler, so a Node that drops the extra headers
+    // drops it; a Node whose parser enforces the limit refuses the request before any
+    // WebSocket code sees it.
+    const request =
       'GET / HTTP/1.1\r\nHost: localhost\r\n' + extra +
-        'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' +
-        'Sec-WebSocket-Version: 13\r\n\r\n'
-    );
-    assert.match(response, /^HTTP\/1\.1 400 Bad Request/);
-    assert.match(response, /Invalid Upgrade header/);
-    wss.close();
+      'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' +
+      'Sec-WebSocket-Version: 13\r\n\r\n';
+    const delivered = await nodeDeliversExtraHeaders(10, request);
+
+    const errors = [];
+    const wss = await listen(t);
+    wss.on('error', (err) => errors.push(err));
+    wss._server.maxHeadersCount = 10;
+    const response = await rawRequest(wss.address().port, request);
+    if (delivered) {
+      // The upgrade handler gets the request without its Upgrade header.
+      assert.match(response, /^HTTP\/1\.1 400 Bad Request/);
+      assert.match(response, /Invalid Upgrade header/);
+    } else {
+      assert.match(response, /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+    }
+
+    // ws answers with the same status line on this Node.
+    const reference = await listen(t, {}, Ws.WebSocketServer);
+    reference._server.maxHeadersCount = 10;
+    const theirs = await rawRequest(reference.address().port, request);
+    assert.strictEqual(response.split('\r\n')[0], theirs.split('\r\n')[0]);
+
+    // The server is still up and completes a well-formed handshake.
+    const ws = connect(t, `ws://127.0.0.1:${wss.address().port}`);
+    await once(ws, 'open');
+    const closed = once(ws, 'close');
+    ws.close();
+    await closed;
+    assert.deepStrictEqual(errors, []);
   });
 
-  it('CVE-2026-45736: close(code, reason) accepts only strings and Uint8Arrays', async () => {
-    const wss = await listen();
-    const ws = new WebSocket(`ws://127.0.0.1:${wss.address().port}`);
+  it('CVE-2026-45736: close(code, reason) accepts only strings and Uint8Arrays', async (t) => {
+    const wss = await listen(t);
+    const ws = connect(t, `ws://127.0.0.1:${wss.address().port}`);
     await once(ws, 'open');
     assert.throws(() => ws.close(1000, new Uint16Array(10)), {
       name: 'TypeError',
@@ -92,7 +161,6 @@ describe('security regressions (ws API)', () => {
     const closed = once(ws, 'close');
     ws.close(1000, new Uint8Array([0x62, 0x79, 0x65]));
     await closed;
-    wss.close();
   });
 
   it('CVE-2026-48779: tiny fragments and tiny chunks are bounded, with WS_ERR_TOO_MANY_BUFFERED_PARTS', async () => {
@@ -119,10 +187,11 @@ describe('security regressions (ws API)', () => {
     assert.ok(process.memoryUsage().rss - rssBefore < 64 * 1024 * 1024);
   });
 
-  it('maxPendingAutoPongs: a peer that floods pings and never reads is terminated', async () => {
-    const wss = await listen({ maxPendingAutoPongs: 5 });
+  it('maxPendingAutoPongs: a peer that floods pings and never reads is terminated', async (t) => {
+    const wss = await listen(t, { maxPendingAutoPongs: 5 });
     const serverSide = once(wss, 'connection');
     const socket = net.connect(wss.address().port, '127.0.0.1');
+    t.after(() => socket.destroy());
     await once(socket, 'connect');
     socket.write(UPGRADE + '\r\n');
     const [ws] = await serverSide;
@@ -133,19 +202,15 @@ describe('security regressions (ws API)', () => {
     socket.write(flood);
     const [code] = await closed;
     assert.strictEqual(code, 1006);
-    socket.destroy();
-    wss.close();
   });
 
-  it('2016 ping(number): numbers are sent as their string, never as uninitialised memory', async () => {
-    const wss = await listen();
+  it('2016 ping(number): numbers are sent as their string, never as uninitialised memory', async (t) => {
+    const wss = await listen(t);
     const serverPing = new Promise((resolve) => wss.on('connection', (s) => s.on('ping', resolve)));
-    const ws = new WebSocket(`ws://127.0.0.1:${wss.address().port}`);
+    const ws = connect(t, `ws://127.0.0.1:${wss.address().port}`);
     await once(ws, 'open');
     ws.ping(100);
     assert.strictEqual((await serverPing).toString(), '100');
-    ws.terminate();
-    wss.close();
   });
 
   it('Object.prototype names in Sec-WebSocket-Extensions are plain names', () => {
@@ -161,10 +226,10 @@ describe('security regressions (ws API)', () => {
     assert.ok(Number(process.hrtime.bigint() - t0) / 1e6 < 1000);
   });
 
-  it('a decompression bomb through the ws API stops at maxPayload with 1009', async () => {
-    const wss = await listen({ perMessageDeflate: true, maxPayload: 1024 * 1024 });
+  it('a decompression bomb through the ws API stops at maxPayload with 1009', async (t) => {
+    const wss = await listen(t, { perMessageDeflate: true, maxPayload: 1024 * 1024 });
     const serverError = new Promise((resolve) => wss.on('connection', (s) => s.on('error', resolve)));
-    const ws = new WebSocket(`ws://127.0.0.1:${wss.address().port}`, { perMessageDeflate: true });
+    const ws = connect(t, `ws://127.0.0.1:${wss.address().port}`, { perMessageDeflate: true });
     await once(ws, 'open');
     // 256 MiB of zeros compress to ~256 KiB; sent as one compressed frame by hand.
     const bomb = zlib.deflateRawSync(Buffer.alloc(256 * 1024 * 1024), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
@@ -180,6 +245,5 @@ describe('security regressions (ws API)', () => {
     const [code] = await once(ws, 'close');
     assert.strictEqual(code, 1009);
     assert.ok(process.memoryUsage().rss - rssBefore < 2 * 1024 * 1024 + 64 * 1024 * 1024);
-    wss.close();
   });
 });
