@@ -9,8 +9,9 @@
  *
  *   node --test --test-concurrency=1 --test-timeout=300000 <files...>
  *
- * exiting with the runner's status. The files are passed one by one because `node --test DIR`
- * only works on Node 20: from Node 21 on the runner takes files and globs, not folders.
+ * exiting with the runner's status. The files are named one by one because no folder or glob
+ * argument works on every version: Node 22 and 24 take `node --test DIR` for a module to run
+ * ('Cannot find module'), and Node 20 does not expand globs.
  *
  * Arguments restrict the run to some folders or files, given relative to `__test__/` (`core`,
  * `ws/stream.test.js`), to the project root (`__test__/core`) or as absolute paths, e.g.
