@@ -4,8 +4,9 @@
  * Sizes below which the accelerator functions stay in JavaScript because calling out costs
  * more than the work, and what larger inputs go to. The figures are from
  * `benches/js/accel.js` (see README "Performance"); those for Node's functions are the
- * fastest of interleaved rounds in CPU time (`--cpu-time`), with the unrolled loop of
- * `bufferutil.js` timed on its own for the sizes between the limits.
+ * fastest of interleaved rounds (wall-clock and `--cpu-time` agree), with the unrolled loop
+ * of `bufferutil.js` and the addon's functions timed on their own at the sizes around the
+ * limits.
  *
  * Without Node's masking functions (Node < 26.12), larger inputs go to the addon: an
  * unrolled JS loop masks 64 B in 35-90 ns (depending on what V8 made of it), a native `mask`
