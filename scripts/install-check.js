@@ -6,15 +6,17 @@
  * package managers' default settings and a PATH without cargo or rustc, and checks what they
  * get (`scripts/install-check/app-check.js`). The tarballs are served by a local read-only
  * registry (`scripts/install-check/registry.js`), so `npm install oxws`, `pnpm add oxws` and
- * `"ws": "npm:oxws@<version>"` resolve the optional platform package exactly as they will
- * from npmjs.com; a package the registry does not hold is answered 404.
+ * `"ws": "npm:oxws@<version>"` resolve the optional platform packages exactly as they will
+ * from npmjs.com (each `npm/<abi>` folder packed as it is: the ones not built here carry no
+ * binary, and the package managers skip them by os / cpu / libc); a package the registry
+ * does not hold is answered 404.
  *
  *   node scripts/install-check.js        (needs `npm run build:platform` first; builds if missing)
  *
  * Checks, each in its own app:
  * - npm 12 (run by Node 24): `npm install oxws` gets `oxws-linux-x64-gnu`, runs no install
  *   script, and `require('oxws')` / `import` / every subpath work, on Node 20, 22, 24 and 26;
- * - pnpm (latest, its defaults): the same;
+ * - pnpm (latest, its defaults) and yarn 1 (classic): the same;
  * - npm 12 alias: `"ws": "npm:oxws@…"` plus `overrides`, for the app and for a package that
  *   depends on `ws`;
  * - npm 12 with no platform package: the install succeeds, `require('oxws')` throws the
@@ -37,7 +39,7 @@ const { execFile, execFileSync, spawnSync } = require('child_process');
 
 const { startRegistry } = require('./install-check/registry');
 const { nodeBinary, packageManager } = require('./install-check/tools');
-const { currentTarget } = require('../lib/native-target');
+const { TARGETS, currentTarget } = require('../lib/native-target');
 
 const root = path.join(__dirname, '..');
 const version = require('../package.json').version;
@@ -211,13 +213,24 @@ async function main() {
   console.log('packing');
   const main = pack(root);
   const platform = pack(platformDir);
+  // Every platform package as this machine makes it: the ones built here carry their
+  // binary, the others only their manifest, so the registry answers for all seven as
+  // npmjs.com will (yarn 1 refuses an optional dependency it cannot resolve) and the
+  // package managers choose by os / cpu / libc.
+  const others = TARGETS.filter((t) => t.abi !== abi).map((t) => {
+    const packed = pack(path.join(root, 'npm', t.abi));
+    if (fs.existsSync(path.join(root, 'npm', t.abi, `oxws.${t.abi}.node`))) {
+      figures.sizes[`oxws-${t.abi}`] = packed.size;
+    }
+    return packed.file;
+  });
   const dependent = pack(path.join(__dirname, 'install-check', 'uses-ws'));
-  figures.sizes = {
+  Object.assign(figures.sizes, {
     oxws: main.size,
     [`oxws-${abi}`]: platform.size,
     'oxws unpacked': main.unpackedSize,
     [`oxws-${abi} unpacked`]: platform.unpackedSize
-  };
+  });
   for (const spec of ['ws@8.23.0', 'bufferutil@4.1.0']) {
     try {
       figures.sizes[spec] = pack(spec).size;
@@ -230,10 +243,11 @@ async function main() {
   const node24 = nodeBinary(24);
   const npm12 = packageManager('npm12', node24);
   const pnpm = packageManager('pnpm', node24);
+  const yarn = packageManager('yarn', node24);
   const env = userEnv(node24);
   const nodes = [20, 22, 24, 26].map((major) => nodeBinary(major));
 
-  const full = await startRegistry({ tarballs: [main.file, platform.file, dependent.file] });
+  const full = await startRegistry({ tarballs: [main.file, platform.file, ...others, dependent.file] });
   const mainOnly = await startRegistry({ tarballs: [main.file] });
   try {
     console.log('npm 12: npm install oxws');
@@ -262,6 +276,15 @@ async function main() {
     const pnpmVersion = (await run([...pnpm, '--version'], { cwd: pnpmApp, env })).stdout.trim();
     figures.installs[`pnpm ${pnpmVersion}`] = out.ms;
     await check(pnpmApp, node24, 'installed', env);
+
+    console.log('yarn 1: yarn add oxws');
+    const yarnApp = newApp('app-yarn', full.url);
+    fs.writeFileSync(path.join(yarnApp, '.yarnrc'), `registry "${full.url}"\n`);
+    out = await run([...yarn, 'add', 'oxws', '--non-interactive'], { cwd: yarnApp, env });
+    assertNoScriptsOfOurs('yarn', out.stdout + out.stderr);
+    const yarnVersion = (await run([...yarn, '--version'], { cwd: yarnApp, env })).stdout.trim();
+    figures.installs[`yarn ${yarnVersion}`] = out.ms;
+    await check(yarnApp, node24, 'installed', env);
 
     console.log('npm 12: "ws": "npm:oxws" with overrides, and a package that depends on ws');
     const aliasApp = newApp('app-alias', full.url, {

@@ -20,6 +20,28 @@ const fs = require('fs');
 const path = require('path');
 
 /**
+ * The `.node` files mapped into this process (Linux: `/proc/self/maps`), whatever loaded them.
+ *
+ * @return {String[]} Their paths
+ */
+function loadedAddons() {
+  const files = fs
+    .readFileSync('/proc/self/maps', 'utf8')
+    .split('\n')
+    .map((line) => line.slice(line.indexOf('/')))
+    .filter((file) => isAddon(file));
+  return [...new Set(files)];
+}
+
+/**
+ * @param {String} file A mapped path
+ * @return {Boolean} Whether it is a Node addon
+ */
+function isAddon(file) {
+  return file.startsWith('/') && file.endsWith('.node');
+}
+
+/**
  * Echoes one message through a WebSocketServer of `lib` and a client of `lib`.
  *
  * @param {Object} lib The ws module shape (oxws, or oxws installed as `ws`)
@@ -64,10 +86,10 @@ async function installed() {
   assert.ok(!fs.existsSync(path.join(root, 'oxws.node')), 'the main package carries no addon');
   const platform = require.resolve('oxws-linux-x64-gnu/package.json', { paths: [root] });
   assert.strictEqual(JSON.parse(fs.readFileSync(platform, 'utf8')).version, version);
-  const loaded = Object.keys(require.cache).filter((file) => file.endsWith('.node'));
+  const loaded = loadedAddons();
   assert.deepStrictEqual(
-    loaded.map((file) => path.basename(file)),
-    ['oxws.linux-x64-gnu.node'],
+    loaded,
+    [fs.realpathSync(path.join(path.dirname(platform), 'oxws.linux-x64-gnu.node'))],
     'the addon comes from the platform package'
   );
 
@@ -115,8 +137,8 @@ async function missing() {
 async function built() {
   const oxws = require('oxws');
   const root = path.dirname(require.resolve('oxws/package.json'));
-  const loaded = Object.keys(require.cache).filter((file) => file.endsWith('.node'));
-  assert.deepStrictEqual(loaded, [path.join(root, 'oxws.node')], 'the addon is the source build');
+  const loaded = loadedAddons();
+  assert.deepStrictEqual(loaded, [fs.realpathSync(path.join(root, 'oxws.node'))], 'the addon is the source build');
   assert.strictEqual(await echo(oxws), 'hello from the app');
   return { addon: path.relative(process.cwd(), loaded[0]) };
 }

