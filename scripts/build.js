@@ -33,8 +33,8 @@
  * Environment:
  *   OXWS_TARGET_DIR    the cargo target directory. Default: one in the OS temp dir per
  *                      checkout path and build kind (`oxws-target-<hash>` for the plain build,
- *                      `oxws-target-<hash>-<triple>` for a target), so no `target/` is left in
- *                      `node_modules` and a cross build never invalidates the native one.
+ *                      `oxws-target-<hash>-<triple>[-zig]` for a target), so no `target/` is
+ *                      left in `node_modules` and one build never invalidates another.
  *   OXWS_SKIP_BUILD=1  the plain build does nothing when `oxws.node` already exists.
  *   CARGO, RUSTC       the toolchain to use (default: `cargo` and `rustc` on PATH).
  *   CARGO_TARGET_<TRIPLE>_LINKER, CARGO_TARGET_<TRIPLE>_RUSTFLAGS, RUSTFLAGS: as for cargo;
@@ -250,11 +250,11 @@ function build({ target, platform = false, outDir, zig = false } = {}) {
   const output = path.join(dir, fileName);
 
   // One target dir per checkout path (two checkouts never fight over fingerprints), and one
-  // per target, so the stripped, cross or other-toolchain builds keep their own artifacts.
+  // per target and linker, so stripped, cross and zig builds keep their own artifacts.
   const tag = crypto.createHash('sha1').update(root).digest('hex').slice(0, 12);
   const targetDir =
     process.env.OXWS_TARGET_DIR ||
-    path.join(os.tmpdir(), triple ? `oxws-target-${tag}-${plain}` : `oxws-target-${tag}`);
+    path.join(os.tmpdir(), `oxws-target-${tag}${triple ? `-${triple}` : ''}${zig ? '-zig' : ''}`);
 
   const { cargo, env, note } = toolchain(triple, zig);
   env.CARGO_TARGET_DIR = targetDir;
