@@ -96,7 +96,7 @@ fi
 # would pair the cross ld.so (libc6-arm64-cross) with that libc.so.6, a different build, and
 # Node then spins in pthread_create.
 run_arm64() { qemu-aarch64 "$arm64_node" "$@"; }
-run_arm64 -p '`${process.version} ${process.arch}`'
+run_arm64 -e 'console.log(process.version, process.arch)'
 
 step "cross build"
 timeout 1200 node scripts/build.js --platform --target "$triple"
