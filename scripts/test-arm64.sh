@@ -21,7 +21,7 @@
 # through OXWS_NATIVE_PATH.
 #
 # Environment:
-#   OXWS_ARM64_NODE     arm64 Node major version (default 22)
+#   OXWS_ARM64_NODE     arm64 Node major version (default 22; 22 or later, for --test-skip-pattern)
 #   OXWS_ARM64_CACHE    where the arm64 Node is kept (default ~/.cache/oxws-arm64)
 #   OXWS_ARM64_BUDGET   seconds for the test files together (default 600); files not started
 #                       by then count as failed
