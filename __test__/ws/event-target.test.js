@@ -9,6 +9,7 @@
 
 const { it } = require('node:test');
 const assert = require('node:assert');
+const { closeAfterAll } = require('../helpers/cleanup');
 
 /**
  * Runs the scenario with one library (server and client from it) and returns its log.
@@ -17,7 +18,7 @@ const assert = require('node:assert');
  * @return {Promise<Array>} The log
  */
 async function scenario(lib) {
-  const wss = new lib.WebSocketServer({ host: '127.0.0.1', port: 0 });
+  const wss = closeAfterAll(new lib.WebSocketServer({ host: '127.0.0.1', port: 0 }));
   await new Promise((resolve) => wss.on('listening', resolve));
   wss.on('connection', (ws) => {
     ws.send('text');
@@ -26,7 +27,7 @@ async function scenario(lib) {
     setTimeout(() => ws.close(4000, 'done'), 20);
   });
   const log = [];
-  const ws = new lib(`ws://127.0.0.1:${wss.address().port}`);
+  const ws = closeAfterAll(new lib(`ws://127.0.0.1:${wss.address().port}`));
   ws.binaryType = 'arraybuffer';
 
   const onMessage = (e) => log.push(['listener', e.constructor.name, e.type, typeof e.data, e.data instanceof ArrayBuffer]);

@@ -23,12 +23,13 @@ const { once } = require('events');
 const RealWS = require('ws');
 const { echoEverySizeAndType, pingFragmentsAndServerClose } = require('../helpers/exchanges');
 const WebSocket = require('../..');
+const { closeAfterAll } = require('../helpers/cleanup');
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
-/** A real ws echo server on a free port. */
+/** A real ws echo server on a free port (closed with its clients after the file's tests). */
 async function echoServer(options = {}) {
-  const wss = new RealWS.WebSocketServer({ host: '127.0.0.1', port: 0, ...options });
+  const wss = closeAfterAll(new RealWS.WebSocketServer({ host: '127.0.0.1', port: 0, ...options }));
   wss.on('connection', (ws) => {
     ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
     ws.on('error', () => {});
@@ -42,7 +43,7 @@ const url = (wss) => `ws://127.0.0.1:${wss.address().port}`;
 /** Opens a nativeIO client; resolves to it and the server-side ws WebSocket. */
 async function connect(wss, options = {}) {
   const serverSide = once(wss, 'connection');
-  const ws = new WebSocket(url(wss), { nativeIO: true, ...options });
+  const ws = closeAfterAll(new WebSocket(url(wss), { nativeIO: true, ...options }));
   await once(ws, 'open');
   assert.strictEqual(ws._socket.constructor.name, 'NativeSocket');
   return { ws, sws: (await serverSide)[0] };
@@ -54,7 +55,8 @@ async function connect(wss, options = {}) {
  */
 async function rawServer(after) {
   const received = [];
-  const server = net.createServer((socket) => {
+  const server = closeAfterAll(net.createServer((socket) => {
+    closeAfterAll(socket);
     let request = '';
     socket.on('data', function onRequest(chunk) {
       request += chunk.toString('latin1');
@@ -70,7 +72,7 @@ async function rawServer(after) {
       socket.on('data', (d) => received.push(d));
     });
     socket.on('error', () => {});
-  });
+  }));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return { server, received, url: `ws://127.0.0.1:${server.address().port}` };
@@ -158,7 +160,7 @@ describe('nativeIO client', () => {
 
   it('reads frames that arrive with the 101 response', async () => {
     const raw = await rawServer(Buffer.from([0x81, 0x05, ...Buffer.from('early')]));
-    const ws = new WebSocket(raw.url, { nativeIO: true });
+    const ws = closeAfterAll(new WebSocket(raw.url, { nativeIO: true }));
     const [data, isBinary] = await once(ws, 'message');
     assert.strictEqual(ws._socket.constructor.name, 'NativeSocket');
     assert.strictEqual(isBinary, false);
@@ -169,7 +171,7 @@ describe('nativeIO client', () => {
 
   it('fails the connection on a masked frame (WS_ERR_UNEXPECTED_MASK, 1002)', async () => {
     const raw = await rawServer(Buffer.from([0x81, 0x82, 1, 2, 3, 4, 0x68 ^ 1, 0x69 ^ 2]));
-    const ws = new WebSocket(raw.url, { nativeIO: true });
+    const ws = closeAfterAll(new WebSocket(raw.url, { nativeIO: true }));
     const [err] = await once(ws, 'error');
     assert.strictEqual(err.code, 'WS_ERR_UNEXPECTED_MASK');
     await until(() => raw.received.length > 0);
@@ -234,7 +236,7 @@ describe('nativeIO client', () => {
     };
     const run = async (nativeIO, generateMask) => {
       const raw = await rawServer(Buffer.alloc(0));
-      const ws = new WebSocket(raw.url, { nativeIO, generateMask, perMessageDeflate: false });
+      const ws = closeAfterAll(new WebSocket(raw.url, { nativeIO, generateMask, perMessageDeflate: false }));
       await once(ws, 'open');
       assert.strictEqual(ws._socket.constructor.name, nativeIO ? 'NativeSocket' : 'Socket');
       const order = script(ws);
@@ -268,18 +270,18 @@ describe('nativeIO client', () => {
 
   it('wss: and ws+unix: connections stay on Node sockets', async () => {
     const certs = path.join(__dirname, '..', 'helpers', 'certs');
-    const server = https.createServer({
+    const server = closeAfterAll(https.createServer({
       cert: fs.readFileSync(path.join(certs, 'cert.pem')),
       key: fs.readFileSync(path.join(certs, 'key.pem'))
-    });
-    const secure = new RealWS.WebSocketServer({ server });
+    }));
+    const secure = closeAfterAll(new RealWS.WebSocketServer({ server }));
     secure.on('connection', (sws) => sws.on('message', (d) => sws.send(d)));
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    const tls = new WebSocket(`wss://127.0.0.1:${server.address().port}`, {
+    const tls = closeAfterAll(new WebSocket(`wss://127.0.0.1:${server.address().port}`, {
       nativeIO: true,
       rejectUnauthorized: false
-    });
+    }));
     await once(tls, 'open');
     assert.strictEqual(tls._socket.constructor.name, 'TLSSocket');
     tls.send('secure');
@@ -290,11 +292,12 @@ describe('nativeIO client', () => {
     server.close();
 
     const socketPath = path.join(os.tmpdir(), `oxws-nio-${process.pid}.sock`);
-    const ipc = new RealWS.WebSocketServer({ path: '/', server: require('http').createServer() });
+    const ipc = closeAfterAll(new RealWS.WebSocketServer({ path: '/', server: require('http').createServer() }));
+    closeAfterAll(ipc.options.server);
     ipc.on('connection', (sws) => sws.on('message', (d) => sws.send(d)));
     ipc.options.server.listen(socketPath);
     await once(ipc.options.server, 'listening');
-    const local = new WebSocket(`ws+unix:${socketPath}:/`, { nativeIO: true });
+    const local = closeAfterAll(new WebSocket(`ws+unix:${socketPath}:/`, { nativeIO: true }));
     await once(local, 'open');
     assert.strictEqual(local._socket.constructor.name, 'Socket');
     local.send('local');

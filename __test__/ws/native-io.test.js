@@ -21,10 +21,11 @@ const RealWS = require('ws');
 const { echoEverySizeAndType, pingFragmentsAndServerClose } = require('../helpers/exchanges');
 const WebSocket = require('../..');
 const { WebSocketServer } = WebSocket;
+const { closeAfterAll } = require('../helpers/cleanup');
 
-/** A nativeIO echo server on a free port. */
+/** A nativeIO echo server on a free port (closed with its clients after the file's tests). */
 async function echoServer(options = {}) {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, nativeIO: true, ...options });
+  const wss = closeAfterAll(new WebSocketServer({ host: '127.0.0.1', port: 0, nativeIO: true, ...options }));
   wss.on('connection', (ws) => {
     ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
     ws.on('error', () => {});
@@ -102,7 +103,7 @@ describe('nativeIO', () => {
   it('fails a connection on an unmasked frame with ws error code and 1002', async () => {
     const wss = await echoServer();
     const serverSide = nextConnection(wss);
-    const socket = net.connect(wss.address().port, '127.0.0.1');
+    const socket = closeAfterAll(net.connect(wss.address().port, '127.0.0.1'));
     socket.write(UPGRADE);
     const socketClosed = once(socket, 'close');
     const sws = await serverSide;
@@ -136,7 +137,7 @@ describe('nativeIO', () => {
 
   it('reads frames that arrive with the upgrade request (head)', async () => {
     const wss = await echoServer();
-    const socket = net.connect(wss.address().port, '127.0.0.1');
+    const socket = closeAfterAll(net.connect(wss.address().port, '127.0.0.1'));
     const serverSide = nextConnection(wss);
     socket.write(Buffer.concat([Buffer.from(UPGRADE), clientFrame(1, 'early')]));
     const sws = await serverSide;
@@ -151,7 +152,7 @@ describe('nativeIO', () => {
     // reused event array starts with room for 255 and is made small again after a batch
     // this large); then later batches still arrive.
     const wss = await echoServer();
-    const socket = net.connect(wss.address().port, '127.0.0.1');
+    const socket = closeAfterAll(net.connect(wss.address().port, '127.0.0.1'));
     const serverSide = nextConnection(wss);
     const frames = Array.from({ length: 5000 }, (_, i) => clientFrame(1, `m${i}`));
     socket.write(Buffer.concat([Buffer.from(UPGRADE), ...frames]));
@@ -171,7 +172,7 @@ describe('nativeIO', () => {
     // Small batches are copied into slices of Node's Buffer pool, large ones handed over:
     // every kept message must still hold its own bytes after both kinds of later batches.
     const wss = await echoServer();
-    const socket = net.connect(wss.address().port, '127.0.0.1');
+    const socket = closeAfterAll(net.connect(wss.address().port, '127.0.0.1'));
     const serverSide = nextConnection(wss);
     socket.write(UPGRADE);
     const sws = await serverSide;
@@ -208,7 +209,7 @@ describe('nativeIO', () => {
   });
 
   it('pause() holds messages until resume(), in order', async () => {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, nativeIO: true });
+    const wss = closeAfterAll(new WebSocketServer({ host: '127.0.0.1', port: 0, nativeIO: true }));
     await once(wss, 'listening');
     const { ws, sws } = await connect(wss);
     const got = [];
@@ -228,7 +229,7 @@ describe('nativeIO', () => {
   });
 
   it('send callbacks run once written, and bufferedAmount counts framing then drains', async () => {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, nativeIO: true });
+    const wss = closeAfterAll(new WebSocketServer({ host: '127.0.0.1', port: 0, nativeIO: true }));
     await once(wss, 'listening');
     const { ws, sws } = await connect(wss);
     let received = 0;
@@ -251,7 +252,7 @@ describe('nativeIO', () => {
     // A socket with nothing queued is written from the JS thread and its bytes are counted at
     // once; once the kernel stops taking them (the client does not read), the rest goes to
     // the I/O thread. Callbacks must still run once each, in order, never inside send().
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, nativeIO: true });
+    const wss = closeAfterAll(new WebSocketServer({ host: '127.0.0.1', port: 0, nativeIO: true }));
     await once(wss, 'listening');
     const { ws, sws } = await connect(wss);
     ws._socket.pause();
@@ -334,7 +335,7 @@ describe('nativeIO', () => {
       }));
       setTimeout(() => process.exit(3), 10000);
     `;
-    const child = spawn(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..', '..') });
+    const child = closeAfterAll(spawn(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..', '..') }));
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const [code] = await once(child, 'exit');
@@ -344,11 +345,11 @@ describe('nativeIO', () => {
 
   it('TLS connections stay on Node sockets', async () => {
     const certs = path.join(__dirname, '..', 'helpers', 'certs');
-    const server = https.createServer({
+    const server = closeAfterAll(https.createServer({
       cert: fs.readFileSync(path.join(certs, 'cert.pem')),
       key: fs.readFileSync(path.join(certs, 'key.pem'))
-    });
-    const wss = new WebSocketServer({ server, nativeIO: true });
+    }));
+    const wss = closeAfterAll(new WebSocketServer({ server, nativeIO: true }));
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const serverSide = nextConnection(wss);
@@ -391,10 +392,10 @@ describe('nativeIO', () => {
       setTimeout(() => done(order), 200);
     };
     const run = async (nativeIO) => {
-      const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, nativeIO });
+      const wss = closeAfterAll(new WebSocketServer({ host: '127.0.0.1', port: 0, nativeIO }));
       await once(wss, 'listening');
       const connection = nextConnection(wss);
-      const socket = net.connect(wss.address().port, '127.0.0.1');
+      const socket = closeAfterAll(net.connect(wss.address().port, '127.0.0.1'));
       socket.write(UPGRADE);
       const chunks = [];
       socket.on('data', (chunk) => chunks.push(chunk));

@@ -14,6 +14,7 @@ const { once } = require('events');
 
 const RealWS = require('ws');
 const OxWS = require('../..');
+const { closeAfterAll } = require('../helpers/cleanup');
 
 /** Sends raw bytes; resolves to the response text once the peer closes (or 1 s passes). */
 function raw(port, text) {
@@ -123,7 +124,7 @@ describe('WebSocketServer handshake responses (vs ws@8.23.0)', () => {
   it('503 while closing, and wsClientError replaces the response', async () => {
     const responses = [];
     for (const WS of [RealWS, OxWS]) {
-      const server = http.createServer();
+      const server = closeAfterAll(http.createServer());
       const wss = new WS.WebSocketServer({ noServer: true });
       server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, () => {}));
       server.listen(0, '127.0.0.1');
@@ -164,8 +165,8 @@ describe('WebSocketServer API', () => {
   });
 
   it('handleUpgrade twice with the same socket throws', async () => {
-    const server = http.createServer();
-    const wss = new OxWS.WebSocketServer({ noServer: true });
+    const server = closeAfterAll(http.createServer());
+    const wss = closeAfterAll(new OxWS.WebSocketServer({ noServer: true }));
     let thrown;
     server.on('upgrade', (req, socket, head) => {
       wss.handleUpgrade(req, socket, head, () => {});
@@ -177,7 +178,7 @@ describe('WebSocketServer API', () => {
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    const ws = new OxWS(`ws://127.0.0.1:${server.address().port}`);
+    const ws = closeAfterAll(new OxWS(`ws://127.0.0.1:${server.address().port}`));
     await once(ws, 'open');
     assert.match(thrown.message, /called more than once with the same socket/);
     ws.terminate();
@@ -185,11 +186,11 @@ describe('WebSocketServer API', () => {
   });
 
   it('tracks clients, and close() waits for them in server mode', async () => {
-    const server = http.createServer();
-    const wss = new OxWS.WebSocketServer({ server });
+    const server = closeAfterAll(http.createServer());
+    const wss = closeAfterAll(new OxWS.WebSocketServer({ server }));
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    const ws = new OxWS(`ws://127.0.0.1:${server.address().port}`);
+    const ws = closeAfterAll(new OxWS(`ws://127.0.0.1:${server.address().port}`));
     await once(wss, 'connection');
     assert.strictEqual(wss.clients.size, 1);
     let closed = false;
@@ -206,7 +207,7 @@ describe('WebSocketServer API', () => {
 
   it('uses the WebSocket subclass it is given', async () => {
     class Sub extends OxWS {}
-    const wss = new OxWS.WebSocketServer({ host: '127.0.0.1', port: 0, WebSocket: Sub });
+    const wss = closeAfterAll(new OxWS.WebSocketServer({ host: '127.0.0.1', port: 0, WebSocket: Sub }));
     await once(wss, 'listening');
     const ws = new OxWS(`ws://127.0.0.1:${wss.address().port}`);
     const [serverSide] = await once(wss, 'connection');

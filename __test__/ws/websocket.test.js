@@ -12,6 +12,7 @@ const { once } = require('events');
 
 const RealWS = require('ws');
 const WebSocket = require('../..');
+const { closeAfterAll } = require('../helpers/cleanup');
 
 /** Catches what `fn` throws: [class name, message]. */
 function thrown(fn) {
@@ -23,9 +24,9 @@ function thrown(fn) {
   return null;
 }
 
-/** An echo server of oxws on a free port. */
+/** An echo server of oxws on a free port (closed with its clients after the file's tests). */
 async function server(options = {}) {
-  const wss = new WebSocket.WebSocketServer({ host: '127.0.0.1', port: 0, ...options });
+  const wss = closeAfterAll(new WebSocket.WebSocketServer({ host: '127.0.0.1', port: 0, ...options }));
   wss.on('connection', (ws) => ws.on('message', (d, b) => ws.send(d, { binary: b })));
   await once(wss, 'listening');
   return wss;
@@ -258,10 +259,10 @@ describe('WebSocket', () => {
     it('emits upgrade, unexpected-response, and follows redirects', async () => {
       const wss = await server();
       const target = `ws://127.0.0.1:${wss.address().port}/`;
-      const redirector = http.createServer((req, res) => {
+      const redirector = closeAfterAll(http.createServer((req, res) => {
         res.writeHead(req.url === '/teapot' ? 418 : 302, { Location: target });
         res.end();
-      });
+      }));
       redirector.listen(0, '127.0.0.1');
       await once(redirector, 'listening');
       const base = `ws://127.0.0.1:${redirector.address().port}`;
@@ -294,7 +295,7 @@ describe('WebSocket', () => {
     });
 
     it('handshakeTimeout aborts a silent server', async () => {
-      const silent = http.createServer();
+      const silent = closeAfterAll(http.createServer());
       silent.on('upgrade', () => {});
       silent.listen(0, '127.0.0.1');
       await once(silent, 'listening');
