@@ -14,6 +14,7 @@ const { once } = require('events');
 
 const WebSocket = require('../..');
 const { WebSocketServer } = WebSocket;
+const { closeAfterAll } = require('../helpers/cleanup');
 
 const MARKER = 0xee;
 
@@ -37,15 +38,15 @@ function message(size, seed) {
 }
 
 async function exchange({ nativeIO, deflate }) {
-  const wss = new WebSocketServer({
+  const wss = closeAfterAll(new WebSocketServer({
     host: '127.0.0.1',
     port: 0,
     nativeIO,
     perMessageDeflate: deflate ? { threshold: 0 } : false
-  });
+  }));
   await once(wss, 'listening');
   wss.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
-  const ws = new WebSocket(`ws://127.0.0.1:${wss.address().port}`, { perMessageDeflate: deflate });
+  const ws = closeAfterAll(new WebSocket(`ws://127.0.0.1:${wss.address().port}`, { perMessageDeflate: deflate }));
   await once(ws, 'open');
 
   const sent = [];

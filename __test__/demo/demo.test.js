@@ -12,12 +12,13 @@ const path = require('path');
 const { spawn } = require('child_process');
 const EventSource = require('eventsource');
 const WebSocket = require('../..');
+const { closeAfterAll } = require('../helpers/cleanup');
 
 it('serves the page, relays chat to everyone, feeds the stats panel, stops on SIGTERM', async () => {
-  const demo = spawn(process.execPath, [path.join(__dirname, '..', '..', 'examples', 'demo.js')], {
+  const demo = closeAfterAll(spawn(process.execPath, [path.join(__dirname, '..', '..', 'examples', 'demo.js')], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0' },
     stdio: ['ignore', 'pipe', 'inherit']
-  });
+  }));
   const base = await new Promise((resolve, reject) => {
     let out = '';
     demo.stdout.on('data', (d) => {
@@ -35,7 +36,7 @@ it('serves the page, relays chat to everyone, feeds the stats panel, stops on SI
 
   const connect = () =>
     new Promise((resolve) => {
-      const ws = new WebSocket(base.replace('http', 'ws') + '/chat');
+      const ws = closeAfterAll(new WebSocket(base.replace('http', 'ws') + '/chat'));
       ws.got = [];
       ws.on('message', (d) => ws.got.push(JSON.parse(d)));
       ws.on('open', () => resolve(ws));
@@ -44,7 +45,7 @@ it('serves the page, relays chat to everyone, feeds the stats panel, stops on SI
   const bob = await connect();
   assert.strictEqual(alice.extensions, 'permessage-deflate');
 
-  const stats = new EventSource(base + '/stats');
+  const stats = closeAfterAll(new EventSource(base + '/stats'));
   const sawTwo = new Promise((resolve) =>
     stats.addEventListener('stats', (e) => {
       const snapshot = JSON.parse(e.data);
@@ -73,9 +74,9 @@ it('serves the page, relays chat to everyone, feeds the stats panel, stops on SI
     );
   }
   // A terminal client (`npx oxws connect ws://127.0.0.1:PORT`) on any path, sending plain text.
-  const cli = spawn(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'oxws.js'), 'connect', base.replace('http', 'ws')], {
+  const cli = closeAfterAll(spawn(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'oxws.js'), 'connect', base.replace('http', 'ws')], {
     stdio: ['pipe', 'pipe', 'inherit']
-  });
+  }));
   await new Promise((resolve) => cli.stdout.on('data', (d) => String(d).includes('connected') && resolve()));
   cli.stdin.write('hello from a terminal\n');
   await until(() => bob.got.length >= 5);

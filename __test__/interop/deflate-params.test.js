@@ -11,6 +11,7 @@ const { describe, it } = require('node:test');
 const assert = require('node:assert');
 const oxws = require('../..');
 const ws = require('ws');
+const { closeAfterAll } = require('../helpers/cleanup');
 
 const messages = [
   JSON.stringify({ type: 'hello', items: ['alpha', 'beta', 'gamma'] }),
@@ -42,7 +43,7 @@ for (const serverNoContextTakeover of [false, true]) {
  * @return {Promise<Object>} What each side received and the negotiated extension
  */
 async function exchange(ServerLib, ClientLib, params) {
-  const wss = new ServerLib.WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: params });
+  const wss = closeAfterAll(new ServerLib.WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: params }));
   await new Promise((resolve) => wss.on('listening', resolve));
   const atServer = [];
   wss.on('connection', (socket) => {
@@ -51,7 +52,7 @@ async function exchange(ServerLib, ClientLib, params) {
       socket.send(data, { binary: isBinary });
     });
   });
-  const client = new ClientLib(`ws://127.0.0.1:${wss.address().port}`, { perMessageDeflate: params });
+  const client = closeAfterAll(new ClientLib(`ws://127.0.0.1:${wss.address().port}`, { perMessageDeflate: params }));
   await new Promise((resolve, reject) => {
     client.on('open', resolve);
     client.on('error', reject);

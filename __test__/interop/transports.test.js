@@ -16,6 +16,7 @@ const { once } = require('events');
 
 const RealWS = require('ws');
 const OxWS = require('../..');
+const { closeAfterAll } = require('../helpers/cleanup');
 
 const certs = path.join(__dirname, '..', 'helpers', 'certs');
 const tlsOptions = {
@@ -28,8 +29,9 @@ const PAIRS = [
   ['ws client → oxws server', OxWS.WebSocketServer, RealWS]
 ];
 
-/** Echo handler for a server. */
+/** Echo handler for a server (closed with its clients after the file's tests). */
 function echo(server) {
+  closeAfterAll(server);
   server.on('connection', (ws) => {
     ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
   });
@@ -46,7 +48,7 @@ async function echoOnce(ws, data) {
 for (const [name, Server, Client] of PAIRS) {
   describe(name, () => {
     it('wss with a self-signed certificate', async () => {
-      const httpsServer = https.createServer(tlsOptions);
+      const httpsServer = closeAfterAll(https.createServer(tlsOptions));
       const wss = new Server({ server: httpsServer });
       echo(wss);
       httpsServer.listen(0, '127.0.0.1');
@@ -62,7 +64,7 @@ for (const [name, Server, Client] of PAIRS) {
 
     it('ws+unix', async () => {
       const socketPath = path.join(os.tmpdir(), `oxws-${process.pid}-${Math.random().toString(16).slice(2)}.sock`);
-      const httpServer = http.createServer();
+      const httpServer = closeAfterAll(http.createServer());
       const wss = new Server({ server: httpServer });
       echo(wss);
       httpServer.listen(socketPath);
@@ -83,6 +85,7 @@ for (const [name, Server, Client] of PAIRS) {
         port: 0,
         handleProtocols: (protocols) => (protocols.has('chat.v2') ? 'chat.v2' : false)
       });
+      closeAfterAll(wss);
       await once(wss, 'listening');
       const serverSide = once(wss, 'connection');
       const ws = new Client(`ws://127.0.0.1:${wss.address().port}`, ['chat.v1', 'chat.v2']);

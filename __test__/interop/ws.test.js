@@ -12,6 +12,7 @@ const { once } = require('events');
 
 const RealWS = require('ws');
 const OxWS = require('../..');
+const { closeAfterAll } = require('../helpers/cleanup');
 
 /**
  * Starts an echo server of the given implementation; resolves to its port.
@@ -21,7 +22,7 @@ const OxWS = require('../..');
  * @return {Promise<Object>} `{ server, port }`
  */
 async function echoServer(Server, options = {}) {
-  const server = new Server({ host: '127.0.0.1', port: 0, ...options });
+  const server = closeAfterAll(new Server({ host: '127.0.0.1', port: 0, ...options }));
   server.on('connection', (ws) => {
     ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
     ws.on('ping', () => {});
@@ -129,7 +130,7 @@ describe('close paths', () => {
     ['ws server closes an oxws client', RealWS.WebSocketServer, OxWS]
   ]) {
     it(`${name} with a code and reason`, async () => {
-      const server = new Server({ host: '127.0.0.1', port: 0 });
+      const server = closeAfterAll(new Server({ host: '127.0.0.1', port: 0 }));
       await once(server, 'listening');
       server.on('connection', (ws) => ws.close(4001, 'bye now'));
       const ws = new Client(`ws://127.0.0.1:${server.address().port}`);
@@ -140,7 +141,7 @@ describe('close paths', () => {
     });
 
     it(`${name}: terminate gives 1006`, async () => {
-      const server = new Server({ host: '127.0.0.1', port: 0 });
+      const server = closeAfterAll(new Server({ host: '127.0.0.1', port: 0 }));
       await once(server, 'listening');
       server.on('connection', (ws) => ws.terminate());
       const ws = new Client(`ws://127.0.0.1:${server.address().port}`);
@@ -152,11 +153,11 @@ describe('close paths', () => {
 
   it('a protocol error from a raw peer closes an oxws server socket with 1002', async () => {
     const net = require('net');
-    const server = new OxWS.WebSocketServer({ host: '127.0.0.1', port: 0 });
+    const server = closeAfterAll(new OxWS.WebSocketServer({ host: '127.0.0.1', port: 0 }));
     await once(server, 'listening');
     const errors = [];
     server.on('connection', (ws) => ws.on('error', (err) => errors.push(err.code)));
-    const socket = net.connect(server.address().port, '127.0.0.1');
+    const socket = closeAfterAll(net.connect(server.address().port, '127.0.0.1'));
     await once(socket, 'connect');
     socket.write(
       'GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +

@@ -17,6 +17,7 @@ const driver = require('../../driver');
 const Faye = require('../../faye');
 const nativeDeflate = require('../../permessage-deflate');
 const npmDeflate = require('permessage-deflate');
+const { closeAfterAll } = require('../helpers/cleanup');
 
 const LIMIT = 1024 * 1024;
 
@@ -43,13 +44,13 @@ const UPGRADE =
  * and resolves with the close frame the server answered (code) and the RSS growth.
  */
 async function sendBomb(onUpgrade) {
-  const server = http.createServer();
+  const server = closeAfterAll(http.createServer());
   server.on('upgrade', onUpgrade);
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const frame = bombFrame();
   const before = process.memoryUsage().rss;
   const code = await new Promise((resolve, reject) => {
-    const socket = net.connect(server.address().port, '127.0.0.1');
+    const socket = closeAfterAll(net.connect(server.address().port, '127.0.0.1'));
     let buffered = Buffer.alloc(0);
     let upgraded = false;
     socket.on('data', (d) => {

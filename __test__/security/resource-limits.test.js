@@ -16,10 +16,11 @@ const { once } = require('events');
 
 const WebSocket = require('../..');
 const { WebSocketServer } = WebSocket;
+const { closeAfterAll } = require('../helpers/cleanup');
 
-/** Starts a server on a free port. */
+/** Starts a server on a free port (closed with its clients after the file's tests). */
 async function listen(options = {}) {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, ...options });
+  const wss = closeAfterAll(new WebSocketServer({ host: '127.0.0.1', port: 0, ...options }));
   await once(wss, 'listening');
   return wss;
 }
@@ -72,7 +73,7 @@ describe('resource limits', () => {
   it('a handshake that completes in time is not cut by handshakeTimeout', async () => {
     const wss = await listen({ handshakeTimeout: 300 });
     wss.on('connection', (ws) => ws.on('message', (data) => ws.send(data)));
-    const ws = new WebSocket(`ws://127.0.0.1:${wss.address().port}`);
+    const ws = closeAfterAll(new WebSocket(`ws://127.0.0.1:${wss.address().port}`));
     await once(ws, 'open');
     await new Promise((r) => setTimeout(r, 800)); // well past the timeout: still open
     ws.send('still here');
@@ -162,7 +163,7 @@ describe('resource limits', () => {
     const url = `ws://127.0.0.1:${wss.address().port}`;
 
     // Flood: 50,000 pings in one burst, far more than 60 pongs can be flushed in between.
-    const flooder = new WebSocket(url);
+    const flooder = closeAfterAll(new WebSocket(url));
     await once(flooder, 'open');
     let pongs = 0;
     flooder.on('pong', () => pongs++);
@@ -172,7 +173,7 @@ describe('resource limits', () => {
     assert.ok(pongs <= 50000);
 
     // Polite: 2,000 pings, at most 30 in flight, every pong arrives.
-    const polite = new WebSocket(url);
+    const polite = closeAfterAll(new WebSocket(url));
     await once(polite, 'open');
     let received = 0;
     let sent = 0;
