@@ -16,6 +16,7 @@
  * Checks, each in its own app:
  * - npm 12 (run by Node 24): `npm install oxws` gets `oxws-linux-x64-gnu`, runs no install
  *   script, and `require('oxws')` / `import` / every subpath work, on Node 20, 22, 24 and 26;
+ *   `npm install <oxws.tgz> <oxws-linux-x64-gnu.tgz>` (the tarballs named directly) too;
  * - pnpm (latest, its defaults) and yarn 1 (classic): the same;
  * - npm 12 alias: `"ws": "npm:oxws@…"` plus `overrides`, for the app and for a package that
  *   depends on `ws`;
@@ -160,14 +161,22 @@ function newApp(name, registry, manifest = {}) {
 
 /**
  * Fails if a package manager's output says an oxws install script was blocked or ignored
- * (there must be none to block).
+ * (there must be none to block). With `prepareListed`, a tarball named on the command line:
+ * npm lists the clone's `prepare` among a tarball's scripts (it would run it for a git
+ * dependency) but runs it for no tarball, so that line is allowed and the check is that no
+ * addon was built.
  *
  * @param {String} label Which install
  * @param {String} output Its stdout + stderr
+ * @param {String} [prepareListed] The app folder, when a tarball was named
  */
-function assertNoScriptsOfOurs(label, output) {
+function assertNoScriptsOfOurs(label, output, prepareListed) {
   const lines = output.split('\n').filter((line) => /install.?scripts|build scripts|allowScripts/i.test(line));
-  const ours = lines.filter((line) => /\boxws/.test(line));
+  let ours = lines.filter((line) => /\boxws/.test(line));
+  if (prepareListed) {
+    ours = ours.filter((line) => !/oxws@[^ ]+ \(prepare: node scripts\/build\.js\)/.test(line));
+    assert.ok(!fs.existsSync(path.join(prepareListed, 'node_modules', 'oxws', 'oxws.node')), `${label}: nothing was built`);
+  }
   assert.deepStrictEqual(ours, [], `${label}: an oxws script was blocked:\n${output}`);
 }
 
@@ -259,6 +268,13 @@ async function main() {
       const result = await check(npmApp, node, 'installed', env);
       figures.require[`Node ${result.node}`] = result.requireMs;
     }
+
+    console.log('npm 12: npm install <oxws tarball> <platform tarball> (no registry of ours)');
+    const filesApp = newApp('app-npm12-files', process.env.npm_config_registry || 'https://registry.npmjs.org/');
+    out = await run([...npm12, 'install', main.file, platform.file], { cwd: filesApp, env });
+    assertNoScriptsOfOurs('npm 12 tarballs', out.stdout + out.stderr, filesApp);
+    figures.installs['npm 12 tarballs'] = out.ms;
+    await check(filesApp, node24, 'installed', env);
 
     console.log('npm 12: a corrupt and a wrong-architecture addon in the platform package');
     assertBrokenAddonReported(npmApp, node24, env, Buffer.from('not an ELF file\n'), 'corrupt file');
