@@ -193,9 +193,29 @@ function adopt(socket, head, decode) {
   return stand;
 }
 
+/**
+ * The inbox bounds: `[bytes of one connection's events, bytes of all connections' events]`
+ * waiting for JS (`src/nio`: 1 MiB, 16 MiB). A connection over its share, or any connection
+ * once the whole is reached, is not read until JS takes the batch.
+ *
+ * @return {Number[]} The two bounds in bytes
+ */
+function inboxLimits() {
+  return native.nioInboxLimits();
+}
+
+/**
+ * The most bytes the inbox held (events waiting for JS) since the last call.
+ *
+ * @return {Number} Bytes (0 before the first connection)
+ */
+function inboxPeak() {
+  return started ? native.nioInboxPeak() : 0;
+}
+
 /** @return {Number} Open native connections */
 function count() {
   return sockets.size;
 }
 
-module.exports = { adopt, canAdopt, count, NativeSocket };
+module.exports = { adopt, canAdopt, count, inboxLimits, inboxPeak, NativeSocket };

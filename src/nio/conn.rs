@@ -1,12 +1,13 @@
 //! One connection's task: reads what the socket has, writes its queue with vectored writes,
 //! obeys commands (write, end, pause, destroy), reports to the inbox.
 
-use super::{kind, lock, Batch, Command, Mailbox, Shared};
+use super::{kind, lock, Batch, Command, Mailbox, Shared, CONNECTION_INBOX_MAX, INBOX_MAX};
 use crate::proto::{Decoder, Event, Payload};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::{self, IoSlice};
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use tokio::io::{AsyncWriteExt, Interest};
 use tokio::net::TcpStream;
@@ -56,6 +57,12 @@ struct Conn {
   mailbox: Arc<Mailbox>,
   /// The mailbox's `writing` as this task last set it.
   writing: bool,
+  /// Bytes this connection put in the inbox since the take numbered `inboxed_epoch` (see
+  /// [`CONNECTION_INBOX_MAX`]).
+  inboxed: usize,
+  inboxed_epoch: u64,
+  /// Changes after every take (wakes a connection stopped at an inbox bound).
+  taken: tokio::sync::watch::Receiver<()>,
 }
 
 /// What to do after a command.
@@ -89,7 +96,8 @@ impl Conn {
   fn read_into(&mut self, buf: &mut [u8], scratch: &mut Scratch) -> io::Result<()> {
     let result = (|| {
       let mut total = 0;
-      while total < READ_BUDGET {
+      while total < READ_BUDGET && self.inboxed + scratch.batch.held_bytes() < CONNECTION_INBOX_MAX
+      {
         match self.stream.try_read(buf) {
           Ok(0) => {
             self.reading = false;
@@ -123,15 +131,39 @@ impl Conn {
       }
       Ok(())
     })();
-    self.shared.report_batch(&mut scratch.batch);
+    self.report(&mut scratch.batch);
     result
+  }
+
+  /// Hands locally collected events to the inbox, counting them against this connection's
+  /// share.
+  fn report(&mut self, batch: &mut Batch) {
+    let (epoch, bytes) = self.shared.report_batch(batch);
+    if epoch != self.inboxed_epoch {
+      self.inboxed_epoch = epoch;
+      self.inboxed = 0;
+    }
+    self.inboxed += bytes;
+  }
+
+  /// Whether this connection must wait for the embedder to take the inbox before reading
+  /// more: its events there reach [`CONNECTION_INBOX_MAX`], or everyone's reach [`INBOX_MAX`].
+  /// Marks the current take as seen first, so a take from here on wakes `taken.changed()`.
+  fn inbox_full(&mut self) -> bool {
+    self.taken.borrow_and_update();
+    let epoch = self.shared.epoch.load(Ordering::SeqCst);
+    if epoch != self.inboxed_epoch {
+      self.inboxed_epoch = epoch;
+      self.inboxed = 0;
+    }
+    self.inboxed >= CONNECTION_INBOX_MAX || self.shared.held.load(Ordering::SeqCst) >= INBOX_MAX
   }
 
   /// Reports what was read: raw, or decoded (the decoder unmasks `chunk` in place).
   fn received(&mut self, chunk: &mut [u8]) {
     SCRATCH.with_borrow_mut(|scratch| {
       self.decode(chunk, scratch);
-      self.shared.report_batch(&mut scratch.batch);
+      self.report(&mut scratch.batch);
     });
   }
 
@@ -298,7 +330,9 @@ impl Conn {
       if self.finished && !self.reading {
         return Ok(());
       }
-      let can_read = self.reading && !self.paused;
+      let wants_read = self.reading && !self.paused;
+      let held_back = wants_read && self.inbox_full();
+      let can_read = wants_read && !held_back;
       let can_write = !self.queue.is_empty();
       tokio::select! {
         biased;
@@ -321,6 +355,8 @@ impl Conn {
           ready?;
           self.read_some()?;
         }
+        // The embedder took the inbox: read again (checked at the top of the loop).
+        _ = self.taken.changed(), if held_back => {}
       }
     }
   }
@@ -335,6 +371,10 @@ pub(super) async fn run(
   mailbox: Arc<Mailbox>,
   shared: Arc<Shared>,
 ) {
+  let (inboxed_epoch, taken) = (
+    shared.epoch.load(Ordering::SeqCst),
+    shared.taken.subscribe(),
+  );
   let mut conn = Conn {
     id,
     stream,
@@ -347,6 +387,9 @@ pub(super) async fn run(
     finished: false,
     decoder,
     concluded: false,
+    inboxed: 0,
+    inboxed_epoch,
+    taken,
     mailbox,
     writing: false,
   };

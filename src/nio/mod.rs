@@ -21,6 +21,7 @@ use crate::proto::{Decoder, OpCode};
 use std::collections::HashMap;
 use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Event kinds in [`Batch::events`] (each event is 4 `u32`: kind, connection id, a, b).
@@ -62,6 +63,11 @@ pub struct Batch {
 }
 
 impl Batch {
+  /// What the batch counts for in the inbox bounds ([`CONNECTION_INBOX_MAX`], [`INBOX_MAX`]).
+  fn held_bytes(&self) -> usize {
+    self.data.len() + self.events.len() / 4 * EVENT_BYTES
+  }
+
   /// Appends an event whose data is `parts` concatenated (`a` = offset, `b` = length).
   fn push_data(&mut self, kind: u32, id: u32, parts: &[&[u8]]) {
     let at = self.data.len();
@@ -120,6 +126,18 @@ fn append_frame(out: &mut Vec<u8>, head: u32, payload: &[u8], masks: &mut MaskPo
     None => out.extend_from_slice(payload),
   }
 }
+
+/// Most bytes of one connection's events (their data plus 16 bytes per event) waiting in the
+/// inbox for the embedder to take: 1 MiB. A connection that reaches it is not read again
+/// until the embedder takes the batch, so a busy JS thread holds the peer back through TCP
+/// (as a Node socket does while its loop is busy) instead of the inbox growing. A read or a
+/// message in progress may pass it by up to one read (64 KiB) or one message.
+pub const CONNECTION_INBOX_MAX: usize = 1024 * 1024;
+/// Most bytes of all connections' events waiting in the inbox: 16 MiB. Past it, no connection
+/// is read until the embedder takes the batch.
+pub const INBOX_MAX: usize = 16 * 1024 * 1024;
+/// Bytes an event counts for in the inbox bounds, besides its data (its 4 `u32`s).
+const EVENT_BYTES: usize = 16;
 
 /// Data of at least this size (64 KiB) is moved between batches rather than copied.
 const MOVE_AT_LEAST: usize = 64 * 1024;
@@ -261,6 +279,15 @@ impl Outgoing<'_> {
 
 struct Shared {
   inbox: Mutex<Inbox>,
+  /// Bytes the inbox holds (see [`Batch::held_bytes`]); reset when the embedder takes it.
+  held: AtomicUsize,
+  /// The most `held` has been since [`Io::take_held_peak`] last read it.
+  held_peak: AtomicUsize,
+  /// Takes so far (incremented under the inbox lock): a connection's count of the bytes it
+  /// put in the inbox belongs to the take it was counted in.
+  epoch: AtomicU64,
+  /// Signalled after every take, for connections that stopped reading at an inbox bound.
+  taken: tokio::sync::watch::Sender<()>,
   wake: Box<dyn Fn() + Send + Sync>,
   /// Commands from the embedder, in order, for the router task to hand to connections: one
   /// lock and at most one cross-thread wake-up per batch, however many connections it
@@ -306,22 +333,33 @@ impl Shared {
   fn report(&self, kind: u32, id: u32, a: u32, b: u32) {
     let mut inbox = self.inbox();
     inbox.batch.events.extend_from_slice(&[kind, id, a, b]);
+    self.count_held(EVENT_BYTES);
     self.woken(inbox);
   }
 
-  /// Appends the events (and data) collected locally for one read, in one lock.
-  fn report_batch(&self, local: &mut Batch) {
+  /// Adds `n` bytes to what the inbox holds (called under the inbox lock).
+  fn count_held(&self, n: usize) {
+    let held = self.held.fetch_add(n, Ordering::SeqCst) + n;
+    self.held_peak.fetch_max(held, Ordering::Relaxed);
+  }
+
+  /// Appends the events (and data) collected locally for one read, in one lock. Returns the
+  /// take those bytes wait for ([`Shared::epoch`]) and how many they count for.
+  fn report_batch(&self, local: &mut Batch) -> (u64, usize) {
     if local.events.is_empty() {
-      return;
+      return (self.epoch.load(Ordering::SeqCst), 0);
     }
+    let bytes = local.held_bytes();
     let mut inbox = self.inbox();
+    let epoch = self.epoch.load(Ordering::SeqCst);
+    self.count_held(bytes);
     if inbox.batch.events.is_empty() && local.data.len() >= MOVE_AT_LEAST {
       // Large reads (a big message) change hands instead of being copied.
       std::mem::swap(&mut inbox.batch, local);
       local.data.clear();
       local.events.clear();
       self.woken(inbox);
-      return;
+      return (epoch, bytes);
     }
     let batch = &mut inbox.batch;
     let base = batch.data.len() as u32;
@@ -339,6 +377,7 @@ impl Shared {
     local.data.clear();
     local.events.clear();
     self.woken(inbox);
+    (epoch, bytes)
   }
 
   /// Marks the inbox woken, and wakes the embedder (after unlocking) if it was not already.
@@ -382,6 +421,10 @@ impl Io {
       })?;
     let shared = Arc::new(Shared {
       inbox: Mutex::new(Inbox::default()),
+      held: AtomicUsize::new(0),
+      held_peak: AtomicUsize::new(0),
+      epoch: AtomicU64::new(0),
+      taken: tokio::sync::watch::Sender::new(()),
       wake: Box::new(wake),
       outbox: Mutex::new(Vec::new()),
       outbox_ready: tokio::sync::Notify::new(),
@@ -626,13 +669,24 @@ impl Io {
       let mut inbox = self.shared.inbox();
       inbox.woken = false;
       std::mem::swap(&mut inbox.batch, out);
+      self.shared.held.store(0, Ordering::SeqCst);
+      self.shared.epoch.fetch_add(1, Ordering::SeqCst);
     }
+    // Connections stopped at an inbox bound read again.
+    self.shared.taken.send_replace(());
     for event in out.events.chunks_exact(4) {
       if event[0] == kind::CLOSED {
         self.open.remove(&event[1]);
         lock(&self.shared.mailboxes).remove(&event[1]);
       }
     }
+  }
+
+  /// The most bytes the inbox held (see [`INBOX_MAX`]) since the last call; starts again
+  /// from what it holds now.
+  pub fn take_held_peak(&self) -> usize {
+    let now = self.shared.held.load(Ordering::SeqCst);
+    self.shared.held_peak.swap(now, Ordering::Relaxed).max(now)
   }
 
   /// Connections not yet reported closed.

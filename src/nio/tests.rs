@@ -364,3 +364,30 @@ fn large_parts_are_sent_from_the_callers_memory_and_the_rest_follows_in_order() 
   assert_eq!(now_big + queued, total);
   assert!(reader.join().unwrap(), "bytes arrive whole and in order");
 }
+
+#[test]
+fn a_connection_is_not_read_past_its_inbox_share_until_the_embedder_takes() {
+  let (mut io, woken, peer, _id) = setup();
+  let total = 8 * 1024 * 1024;
+  let writer = std::thread::spawn(move || {
+    let mut peer = peer;
+    let chunk = vec![7u8; 64 * 1024];
+    for _ in 0..total / chunk.len() {
+      peer.write_all(&chunk).unwrap();
+    }
+    peer // kept open until the end of the test
+  });
+  // Nobody takes: the inbox fills up to the connection's share (plus one read) and stops.
+  std::thread::sleep(Duration::from_millis(300));
+  let held = io.take_held_peak();
+  assert!(held >= CONNECTION_INBOX_MAX, "held {held}");
+  assert!(held <= CONNECTION_INBOX_MAX + 64 * 1024 + 64, "held {held}");
+  std::thread::sleep(Duration::from_millis(200));
+  assert_eq!(io.take_held_peak(), held, "read on without a take");
+  // Taking lets it go on, share by share, until everything arrived, in order.
+  let events = collect(&mut io, &woken, |e| data_of(e).len() >= total);
+  assert!(data_of(&events).iter().all(|&b| b == 7));
+  assert_eq!(data_of(&events).len(), total);
+  assert!(io.take_held_peak() <= CONNECTION_INBOX_MAX + 64 * 1024 + 64);
+  drop(writer.join().unwrap());
+}
