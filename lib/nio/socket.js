@@ -347,6 +347,9 @@ class NativeSocket extends EventEmitter {
    */
   destroy(err) {
     if (this.destroyed) return this;
+    // Bytes written before destroy() go out first, as a Node socket's writes reach the
+    // kernel when they are made (a last message, a close frame, the 101 response).
+    if (this._chunks.length) this._flush();
     this.destroyed = true;
     this.readable = false;
     this.writable = false;
@@ -543,6 +546,13 @@ class NativeSocket extends EventEmitter {
     this.readable = false;
     this.writable = false;
     this._clearTimer();
+    // Decoded events held while paused still reach the receiver (a closing Node socket's
+    // buffered bytes are fed to it the same way); raw bytes stay for `read()`.
+    if (this._frameSink !== null && this._buffered.some((record) => record[0] !== DATA)) {
+      const held = this._buffered;
+      this._buffered = held.filter((record) => record[0] === DATA);
+      for (const [kind, a, b] of held) if (kind !== DATA) emitRead(this, kind, a, b);
+    }
     const callbacks = this._callbacks;
     this._callbacks = [];
     if (callbacks.length) {

@@ -308,6 +308,14 @@ impl Conn {
         }
         next = self.apply(command);
       }
+      if let Next::Close = next {
+        // As when a Node socket is destroyed: what the kernel takes now is sent (bytes
+        // written just before `destroy()`, such as a last message or a close frame), the
+        // rest is dropped.
+        if !self.queue.is_empty() {
+          let _ = self.write_some();
+        }
+      }
       next
     })
   }
