@@ -27,6 +27,15 @@ const EV_CONCLUDE = 3;
 const EV_ERROR = 4;
 
 /**
+ * `nativeIO` with `allowSynchronousEvents: false`: once the events waiting for their turn hold
+ * more than this many bytes (16 KiB, the highWaterMark at which a Node-socket receiver stops
+ * its socket), the socket is paused until they are emitted.
+ */
+const NATIVE_QUEUE_HIGH_WATER = 16 * 1024;
+/** What a queued event counts for besides its payload. */
+const QUEUED_EVENT_BYTES = 16;
+
+/**
  * The handler the core calls; one per Receiver, holding no closures.
  *
  * @private
@@ -118,6 +127,13 @@ class Receiver extends Writable {
     this._error = null;
     this._queue = null;
     this._pendingCb = null;
+    // nativeIO: bytes of the queued events; the socket was paused for them; a listener threw
+    // (nothing more is emitted, as when a Node-socket receiver's write never completes);
+    // `end()` waits for the queue (the `_final()` callback).
+    this._queuedBytes = 0;
+    this._heldSocket = false;
+    this._stuck = false;
+    this._finalCb = null;
     this._dispatch = new Dispatch(this);
     this._core = null;
     if (options.decodedElsewhere) return;
@@ -174,7 +190,7 @@ class Receiver extends Writable {
    * @private
    */
   _nativeFrame(kind, data) {
-    if (this._concluded) return;
+    if (this._concluded || this._stuck) return;
     const websocket = this[kWebSocket];
     if (websocket) websocket._heartbeatSeen = true;
     const dispatch = this._dispatch;
@@ -206,7 +222,7 @@ class Receiver extends Writable {
    * @private
    */
   _nativeError(index, detail) {
-    if (this._concluded) return;
+    if (this._concluded || this._stuck) return;
     this._dispatch.onError(createError(index, detail));
     if (this._queue === null && this._error !== null) {
       const err = this._error;
@@ -236,14 +252,68 @@ class Receiver extends Writable {
       setImmediate(drainQueue, this);
     }
     this._queue.push(kind, a, b);
+    if (this._core === null) this._holdSocket(a);
   }
 
   /**
-   * Emits one decoded event.
+   * nativeIO: counts a queued event and pauses the socket while the queue is over
+   * `NATIVE_QUEUE_HIGH_WATER` (a Node-socket receiver's pending write holds its socket the
+   * same way).
+   *
+   * @param {*} payload The event's payload
+   * @private
+   */
+  _holdSocket(payload) {
+    this._queuedBytes += QUEUED_EVENT_BYTES + (payload && payload.length > 0 ? payload.length : 0);
+    if (this._queuedBytes <= NATIVE_QUEUE_HIGH_WATER) return;
+    const websocket = this[kWebSocket];
+    if (websocket && websocket._socket) {
+      this._heldSocket = true;
+      websocket._socket.pause();
+    }
+  }
+
+  /**
+   * Implements `Writable.prototype._final()`: `end()` finishes once the queued events are
+   * emitted (nativeIO; a Node-socket receiver's pending write holds it the same way), never
+   * after a listener threw.
+   *
+   * @param {Function} cb Called when the receiver may finish
+   * @private
+   */
+  _final(cb) {
+    if (this._queue !== null || this._stuck) {
+      this._finalCb = cb;
+      return;
+    }
+    cb();
+  }
+
+  /**
+   * Emits one decoded event. On nativeIO, a listener that throws stops the receiver (the
+   * error propagates): nothing more is emitted and the socket stays paused, as a Node-socket
+   * receiver whose write never completes.
    *
    * @private
    */
   _emitEvent(kind, a, b) {
+    if (this._core !== null) {
+      this._emitNow(kind, a, b);
+      return;
+    }
+    try {
+      this._emitNow(kind, a, b);
+    } catch (err) {
+      this._stuck = true;
+      this._queue = null;
+      const websocket = this[kWebSocket];
+      if (websocket && websocket._socket) websocket._socket.pause();
+      throw err;
+    }
+  }
+
+  /** @private */
+  _emitNow(kind, a, b) {
     switch (kind) {
       case EV_MESSAGE:
         this.emit('message', a, b);
@@ -290,6 +360,7 @@ function drainQueue(receiver) {
   receiver._pendingCb = null;
   if (cb === null) {
     // nativeIO: no write() is pending; an error ends the stream here.
+    releaseNativeQueue(receiver);
     if (receiver._error !== null) {
       const err = receiver._error;
       receiver._error = null;
@@ -301,6 +372,26 @@ function drainQueue(receiver) {
     cb(err);
   } else {
     cb();
+  }
+}
+
+/**
+ * nativeIO: the queue is emitted; resumes a socket paused for it (`'drain'`, unless the
+ * WebSocket is paused) and lets a pending `end()` finish.
+ *
+ * @param {Receiver} receiver The receiver
+ * @private
+ */
+function releaseNativeQueue(receiver) {
+  receiver._queuedBytes = 0;
+  if (receiver._heldSocket) {
+    receiver._heldSocket = false;
+    receiver.emit('drain');
+  }
+  const final = receiver._finalCb;
+  if (final !== null && receiver._error === null) {
+    receiver._finalCb = null;
+    final();
   }
 }
 
