@@ -316,31 +316,57 @@ describe('nativeIO', () => {
     wss.close();
   });
 
-  it('a throwing message listener loses no later event', async () => {
-    // In a child process: the test runner treats any uncaught exception as a failure.
-    const script = `
+  it('a throwing message listener stops the receiver as ws does', async () => {
+    // In child processes (the test runner treats an uncaught exception as a failure): the
+    // client sends four messages and a close frame, then drops the connection. ws emits
+    // nothing after the throw, never answers the close and never emits 'close'.
+    const script = (server) => `
       const RealWS = require('ws');
-      const { WebSocketServer } = require(${JSON.stringify(path.join(__dirname, '..', '..'))});
+      const Server = ${server};
       const got = [];
       const thrown = [];
+      let closed = null;
       process.on('uncaughtException', (err) => thrown.push(err.message));
-      const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, nativeIO: true }, () => {
+      const wss = new Server({ host: '127.0.0.1', port: 0, nativeIO: true }, () => {
         const ws = new RealWS('ws://127.0.0.1:' + wss.address().port);
-        ws.on('open', () => { for (const m of ['a', 'boom', 'b', 'c']) ws.send(m); });
+        let clientClose = null;
+        ws.on('close', (code) => (clientClose = code));
+        ws.on('open', () => {
+          for (const m of ['a', 'boom', 'b', 'c']) ws.send(m);
+          ws.close(4001);
+          setTimeout(() => {
+            ws.terminate();
+            setTimeout(() => {
+              console.log(JSON.stringify({ got, thrown, closed, clientClose }));
+              process.exit(0);
+            }, 300);
+          }, 500);
+        });
       });
-      wss.on('connection', (sws) => sws.on('message', (d) => {
-        got.push(String(d));
-        if (String(d) === 'boom') throw new Error('listener failed');
-        if (got.length === 4) { console.log(JSON.stringify({ got, thrown })); process.exit(0); }
-      }));
+      wss.on('connection', (sws) => {
+        sws.on('close', (code) => (closed = code));
+        sws.on('message', (d) => {
+          got.push(String(d));
+          if (String(d) === 'boom') throw new Error('listener failed');
+        });
+      });
       setTimeout(() => process.exit(3), 10000);
     `;
-    const child = closeAfterAll(spawn(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..', '..') }));
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    const [code] = await once(child, 'exit');
-    assert.strictEqual(code, 0);
-    assert.deepStrictEqual(JSON.parse(out), { got: ['a', 'boom', 'b', 'c'], thrown: ['listener failed'] });
+    const run = async (server) => {
+      const cwd = path.join(__dirname, '..', '..');
+      const child = closeAfterAll(spawn(process.execPath, ['-e', script(server)], { cwd }));
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      const [code] = await once(child, 'exit');
+      assert.strictEqual(code, 0);
+      return JSON.parse(out);
+    };
+    const [upstream, native] = await Promise.all([
+      run("require('ws').WebSocketServer"),
+      run(`require(${JSON.stringify(path.join(__dirname, '..', '..'))}).WebSocketServer`)
+    ]);
+    assert.deepStrictEqual(upstream, { got: ['a', 'boom'], thrown: ['listener failed'], closed: null, clientClose: 1006 });
+    assert.deepStrictEqual(native, upstream);
   });
 
   it('TLS connections stay on Node sockets', async () => {

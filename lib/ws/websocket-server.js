@@ -172,6 +172,10 @@ class WebSocketServer extends EventEmitter {
       this._shouldEmitClose = false;
     }
 
+    // nativeIO connections open (their sockets are no longer the HTTP server's).
+    this._nativeOpen = 0;
+    this._emitCloseAfterNative = false;
+
     this.options = options;
     this._state = RUNNING;
   }
@@ -248,9 +252,11 @@ class WebSocketServer extends EventEmitter {
       this._removeListeners();
       this._removeListeners = this._server = null;
 
-      // The HTTP server is ours: close it and rely on its 'close' event.
+      // The HTTP server is ours: close it and rely on its 'close' event, which waits for its
+      // sockets; nativeIO connections left it at adoption, so they are waited for here.
       server.close(() => {
-        emitClose(this);
+        if (this._nativeOpen === 0) emitClose(this);
+        else this._emitCloseAfterNative = true;
       });
     }
   }
@@ -458,6 +464,8 @@ class WebSocketServer extends EventEmitter {
       if (stand !== null) {
         socket = stand;
         head = EMPTY_BUFFER;
+        this._nativeOpen++;
+        stand.once('close', () => nativeSocketOnClose(this));
       }
     }
 
@@ -534,6 +542,21 @@ function addListeners(server, map) {
  *
  * @private
  */
+/**
+ * A nativeIO connection closed: a server that closed its HTTP server while connections were
+ * open emits `'close'` after the last one.
+ *
+ * @param {WebSocketServer} server The server
+ * @private
+ */
+function nativeSocketOnClose(server) {
+  server._nativeOpen--;
+  if (server._emitCloseAfterNative && server._nativeOpen === 0) {
+    server._emitCloseAfterNative = false;
+    emitClose(server);
+  }
+}
+
 function emitClose(server) {
   server._state = CLOSED;
   server.emit('close');
