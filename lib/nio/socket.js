@@ -158,8 +158,12 @@ function flushSockets(sockets, deferWritten) {
   }
   if (p > sentParts) sendBatch();
   if (done.length === 0) return;
-  if (deferWritten) process.nextTick(creditWritten, done);
-  else creditWritten(done);
+  if (deferWritten) {
+    // Counted now (as a Node socket's length drops when the kernel takes a write), called
+    // back on the next tick.
+    for (let k = 0; k < done.length; k += 2) done[k]._written += done[k + 1];
+    process.nextTick(settleWritten, done);
+  } else creditWritten(done);
 }
 
 /**
@@ -170,6 +174,16 @@ function flushSockets(sockets, deferWritten) {
  */
 function creditWritten(done) {
   for (let k = 0; k < done.length; k += 2) done[k]._onWritten(done[k + 1]);
+}
+
+/**
+ * Runs the write callbacks (and `'drain'`) of bytes already counted as written.
+ *
+ * @param {Array} done `[socket, bytes, …]`
+ * @private
+ */
+function settleWritten(done) {
+  for (let k = 0; k < done.length; k += 2) done[k]._onWritten(0);
 }
 
 /**
@@ -319,6 +333,19 @@ class NativeSocket extends EventEmitter {
   /** Hands this socket's writes to the I/O thread now (before `end()`). @private */
   _flush() {
     flushSockets([this], true);
+  }
+
+  /**
+   * Bytes written but not yet taken by the kernel, as a Node socket counts them: this
+   * tick's writes are handed over first (unless corked), since a Node socket's writes reach
+   * the kernel when they are made. Their callbacks still run on the next tick.
+   *
+   * @return {Number} Bytes
+   * @private
+   */
+  _settledLength() {
+    if (this._chunks.length && this._corked === 0 && !this.destroyed) this._flush();
+    return this.writableLength;
   }
 
   /**
@@ -553,6 +580,9 @@ class NativeSocket extends EventEmitter {
       this._buffered = held.filter((record) => record[0] === DATA);
       for (const [kind, a, b] of held) if (kind !== DATA) emitRead(this, kind, a, b);
     }
+    // Writes the kernel took call back without an error, the rest with one.
+    this._needDrain = false;
+    this._onWritten(0);
     const callbacks = this._callbacks;
     this._callbacks = [];
     if (callbacks.length) {
@@ -600,7 +630,7 @@ class WritableState {
   }
 
   get length() {
-    return this._socket.writableLength;
+    return this._socket._settledLength();
   }
 }
 

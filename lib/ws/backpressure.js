@@ -47,14 +47,25 @@ function validate(max, policy) {
  * @return {Boolean} `true` to send
  */
 function admit(ws, byteLength, cb) {
-  if (ws.bufferedAmount + byteLength <= ws._maxBackpressure) return true;
-  const err = new Error(
-    `Backpressure limit exceeded: ${ws.bufferedAmount} bytes buffered, limit ${ws._maxBackpressure}`
-  );
+  const queued = queuedBytes(ws);
+  if (queued + byteLength <= ws._maxBackpressure) return true;
+  const err = new Error(`Backpressure limit exceeded: ${queued} bytes buffered, limit ${ws._maxBackpressure}`);
   err.code = 'WS_ERR_BACKPRESSURE_LIMIT';
   if (cb) process.nextTick(cb, err);
   if (!ws._backpressureDrop && ws.readyState === 1) ws.close(CLOSE_CODE, 'Backpressure limit exceeded');
   return false;
+}
+
+/**
+ * `ws.bufferedAmount` without handing a nativeIO socket's writes of this tick over first
+ * (they are counted as queued, so that checking every send keeps them batched).
+ *
+ * @param {WebSocket} ws The socket
+ * @return {Number} Bytes
+ */
+function queuedBytes(ws) {
+  if (!ws._socket) return ws.bufferedAmount;
+  return ws._socket.writableLength + ws._sender._bufferedBytes;
 }
 
 /**

@@ -31,13 +31,14 @@ function adoptConnection(socket, head, extensions, isServer, options) {
   if (nio === null) nio = require('../nio');
   if (!nio.canAdopt(socket)) return null;
   const deflate = extensions[PerMessageDeflate.extensionName];
+  // The limits are coerced as the Node-socket Receiver (and ws's) coerces them: `| 0`.
   const config = decoderConfig({
     isServer,
     skipUTF8Validation: options.skipUTF8Validation,
     compression: !!deflate,
-    maxPayload: options.maxPayload,
-    maxFragments: options.maxFragments,
-    maxBufferedChunks: options.maxBufferedChunks
+    maxPayload: options.maxPayload | 0,
+    maxFragments: options.maxFragments | 0,
+    maxBufferedChunks: options.maxBufferedChunks | 0
   });
   const inflate = deflate && deflate.params ? deflate.inflateSettings() : null;
   return nio.adopt(socket, head, { config, inflate });

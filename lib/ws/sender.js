@@ -260,9 +260,21 @@ class Sender {
       return;
     }
 
-    // Compressed synchronously in Rust: no DEFLATING state, frames stay in order.
+    // Compressed synchronously in Rust: no DEFLATING state, frames stay in order. What ws
+    // (which compresses on zlib's thread pool) shows is kept: the message counts in
+    // `bufferedAmount` until its write callback, and a socket destroyed before that callback
+    // (`terminate()` in the same tick) fails it with ws's error.
     if (typeof data === 'string') data = Buffer.from(data);
-    this.sendFrame(core.frameCompressed(perMessageDeflate, data, options.opcode, coreOptions(options)), cb);
+    const list = core.frameCompressed(perMessageDeflate, data, options.opcode, coreOptions(options));
+    const length = options[kByteLength];
+    this._bufferedBytes += length;
+    this.sendFrame(list, (err) => {
+      this._bufferedBytes -= length;
+      if (this._socket.destroyed && (!err || err.code === 'ERR_STREAM_DESTROYED')) {
+        err = new Error('The socket was closed while data was being compressed');
+      }
+      if (typeof cb === 'function') cb(err);
+    });
   }
 
   /**
