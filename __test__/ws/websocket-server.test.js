@@ -159,6 +159,20 @@ describe('WebSocketServer API', () => {
     }
   });
 
+  it('accepts every handshakeTimeout ws accepts; one that is not milliseconds >= 0 means the default', async () => {
+    // ws has no server-side handshakeTimeout and ignores it; option objects shared with the
+    // client must not make the server throw.
+    const cases = [[undefined, 10000], [null, 10000], ['5000', 5000], [-1, 10000], [NaN, 10000], [true, 10000], [0, 0], [250, 250]];
+    for (const [value, expected] of cases) {
+      const upstream = new RealWS.WebSocketServer({ port: 0, host: '127.0.0.1', handshakeTimeout: value });
+      upstream.close();
+      const wss = closeAfterAll(new OxWS.WebSocketServer({ port: 0, host: '127.0.0.1', handshakeTimeout: value }));
+      await once(wss, 'listening');
+      assert.deepStrictEqual([wss._server.headersTimeout, wss._server.requestTimeout], [expected, expected], String(value));
+      wss.close();
+    }
+  });
+
   it('address() throws in noServer mode', () => {
     const wss = new OxWS.WebSocketServer({ noServer: true });
     assert.throws(() => wss.address(), /noServer/);

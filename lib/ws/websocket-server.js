@@ -50,16 +50,20 @@ const CLOSED = 2;
 const HANDSHAKE_TIMEOUT = 10000;
 
 /**
- * The `http.createServer` options that enforce `handshakeTimeout`.
+ * The `http.createServer` options that enforce `handshakeTimeout`. ws has no server-side
+ * `handshakeTimeout` (it is a client option, and option objects are often shared between
+ * both), so no value throws: a number or numeric string of milliseconds >= 0 is used, 0 means
+ * no limit, and anything else (`undefined`, `null`, -1, 'soon') means the default.
  *
- * @param {Number} timeout Milliseconds, 0 for none
+ * @param {*} value The `handshakeTimeout` option
  * @return {Object} `headersTimeout`, `requestTimeout`, `connectionsCheckingInterval`
  * @private
  */
-function requestTimeouts(timeout) {
-  if (!Number.isFinite(timeout) || timeout < 0) {
-    throw new RangeError(`Invalid handshakeTimeout: ${timeout} (expected milliseconds >= 0)`);
-  }
+function requestTimeouts(value) {
+  const numeric = typeof value === 'number' || (typeof value === 'string' && value.trim() !== '');
+  let timeout = numeric ? Number(value) : NaN;
+  if (!Number.isFinite(timeout) || timeout < 0) timeout = HANDSHAKE_TIMEOUT;
+  timeout = Math.floor(timeout);
   if (timeout === 0) return { headersTimeout: 0, requestTimeout: 0 };
   return {
     headersTimeout: timeout,
@@ -82,8 +86,9 @@ class WebSocketServer extends EventEmitter {
    * @param {Function} [options.handleProtocols] Picks the subprotocol
    * @param {Number} [options.handshakeTimeout=10000] With `port`: ms a connection may take to
    *     send its whole upgrade request (idle connections included) before the server answers
-   *     408 and closes it; 0 = no limit. With `server`, set that server's `headersTimeout`
-   *     and `requestTimeout` instead.
+   *     408 and closes it; 0 = no limit; a value that is not milliseconds >= 0 (or a
+   *     numeric string of them) means the default. With `server`, set that server's
+   *     `headersTimeout` and `requestTimeout` instead.
    * @param {String} [options.host] Host to bind
    * @param {Number} [options.maxBufferedChunks=262144] Most chunks buffered for one frame
    * @param {Number} [options.maxFragments=16384] Most fragments in one message

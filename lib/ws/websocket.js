@@ -1102,7 +1102,9 @@ function receiverOnPing(data) {
       if (websocket._autoPongComplete === null) {
         websocket._autoPongComplete = autoPongWritten.bind(websocket);
       }
-      websocket._sender.pong(data, !this._isServer, websocket._autoPongComplete);
+      // Through the public method, as ws does: an instance override of `pong()` (a test that
+      // plays a silent peer) takes effect, and a pong it never writes stays pending.
+      websocket.pong(data, !this._isServer, websocket._autoPongComplete);
     }
   }
 
@@ -1224,9 +1226,15 @@ function socketOnData(chunk) {
   websocket._heartbeatSeen = true;
   // Everything the listeners send while this chunk is dispatched goes out in one writev
   // when the socket is uncorked: one syscall per received chunk instead of one per message.
+  // A listener that throws must not leave the socket corked: later sends, the automatic pong
+  // and the close reply would never be written.
+  let ok;
   this.cork();
-  const ok = websocket._receiver.write(chunk);
-  this.uncork();
+  try {
+    ok = websocket._receiver.write(chunk);
+  } finally {
+    this.uncork();
+  }
   if (!ok) this.pause();
 }
 
