@@ -14,16 +14,19 @@
 
 const native = require('../native');
 const { kStatusCode } = require('../constants');
+const wire = require('./wire');
 
 /** Event kinds and flags written by `src/binding/receiver.rs`. */
-const KIND_TEXT = 1;
-const KIND_BINARY = 2;
-const KIND_PING = 3;
-const KIND_PONG = 4;
-const KIND_CLOSE = 5;
-const KIND_ERROR = 6;
-const FLAG_HELD = 1;
-const FLAG_COMPRESSED = 2;
+const {
+  kindText: KIND_TEXT,
+  kindBinary: KIND_BINARY,
+  kindPing: KIND_PING,
+  kindPong: KIND_PONG,
+  kindClose: KIND_CLOSE,
+  kindError: KIND_ERROR,
+  flagHeld: FLAG_HELD,
+  flagCompressed: FLAG_COMPRESSED
+} = wire.receiver;
 /**
  * Held messages (inflated, or spanning chunks) up to this size are copied into a Buffer from
  * Node's pool (`takeMessageInto`): cheaper than a Buffer made of the addon's memory (~1 us to
@@ -32,11 +35,13 @@ const FLAG_COMPRESSED = 2;
 const COPY_HELD_MAX = 4096;
 
 /** Option bits of the native constructor. */
-const OPT_CLIENT = 1;
-const OPT_MASKING_OPTIONAL = 2;
-const OPT_SKIP_UTF8 = 4;
-const OPT_RSV1 = 8;
-const OPT_RAW_CLOSE = 16;
+const {
+  optClient: OPT_CLIENT,
+  optMaskingOptional: OPT_MASKING_OPTIONAL,
+  optSkipUtf8: OPT_SKIP_UTF8,
+  optRsv1: OPT_RSV1,
+  optRawClose: OPT_RAW_CLOSE
+} = wire.receiver;
 
 /** Events decoded per native call at most (the array has 4 header slots + 4 per event). */
 const EVENTS_PER_CALL = 32;
@@ -63,10 +68,12 @@ function eventArray() {
   return eventArrays[depth] || (eventArrays[depth] = new Int32Array(EVENT_SLOTS));
 }
 
-/** ws 8.23 defaults. */
-const DEFAULT_MAX_PAYLOAD = 100 * 1024 * 1024;
-const DEFAULT_MAX_FRAGMENTS = 16384;
-const DEFAULT_MAX_BUFFERED_CHUNKS = 262144;
+/** ws 8.23 defaults (`src/proto/config.rs`). */
+const {
+  maxPayload: DEFAULT_MAX_PAYLOAD,
+  maxFragments: DEFAULT_MAX_FRAGMENTS,
+  maxBufferedChunks: DEFAULT_MAX_BUFFERED_CHUNKS
+} = wire.limits;
 
 /**
  * Builds the error object ws gives for a protocol error.

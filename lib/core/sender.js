@@ -12,24 +12,24 @@
  */
 
 const native = require('../native');
+const wire = require('./wire');
 
-/** Opcodes. */
-const OPCODE_CONTINUATION = 0x0;
-const OPCODE_TEXT = 0x1;
-const OPCODE_BINARY = 0x2;
-const OPCODE_CLOSE = 0x8;
-const OPCODE_PING = 0x9;
-const OPCODE_PONG = 0xa;
-
-/** Flag bits of `native.frameInto` (see `src/binding/sender.rs`). */
-const FLAG_FIN = 0x10;
-const FLAG_RSV1 = 0x20;
-const FLAG_MASK = 0x40;
-const FLAG_RANDOM_MASK = 0x80;
-const FLAG_HEADER_ONLY = 0x100;
-
-/** Largest header: 2 + 8 + 4. */
-const MAX_HEADER = 14;
+/** Opcodes and the flag bits of `native.frameInto` (see `src/binding/sender.rs`). */
+const {
+  opcodeContinuation: OPCODE_CONTINUATION,
+  opcodeText: OPCODE_TEXT,
+  opcodeBinary: OPCODE_BINARY,
+  opcodeClose: OPCODE_CLOSE,
+  opcodePing: OPCODE_PING,
+  opcodePong: OPCODE_PONG,
+  flagFin: FLAG_FIN,
+  flagRsv1: FLAG_RSV1,
+  flagMask: FLAG_MASK,
+  flagRandomMask: FLAG_RANDOM_MASK,
+  flagHeaderOnly: FLAG_HEADER_ONLY,
+  /** Largest header: 2 + 8 + 4. */
+  maxHeader: MAX_HEADER
+} = wire.sender;
 /** Unmasked payloads up to this size are copied next to their header (one write). */
 const MERGE_MAX = 1024;
 /** Slab size for merged frames. */

@@ -10,21 +10,24 @@
 const net = require('net');
 
 const native = require('../native');
+const wire = require('../core/wire');
 const { NativeSocket } = require('./socket');
 
 /** Event kinds (see `src/nio/mod.rs`). */
-const DATA = 0;
-const WRITTEN = 1;
-const END = 2;
-const FINISHED = 3;
-const ERROR = 4;
-const CLOSED = 5;
-const TEXT = 6;
-const BINARY = 7;
-const PING = 8;
-const PONG = 9;
-const CLOSE = 10;
-const PROTOCOL_ERROR = 11;
+const {
+  data: DATA,
+  written: WRITTEN,
+  end: END,
+  finished: FINISHED,
+  error: ERROR,
+  closed: CLOSED,
+  text: TEXT,
+  binary: BINARY,
+  ping: PING,
+  pong: PONG,
+  close: CLOSE,
+  protocolError: PROTOCOL_ERROR
+} = wire.nio;
 
 /**
  * A batch's bytes up to this size are copied into a slice of Node's Buffer pool (cheaper than
@@ -201,7 +204,7 @@ function adopt(socket, head, decode) {
  * @return {Number[]} The two bounds in bytes
  */
 function inboxLimits() {
-  return native.nioInboxLimits();
+  return [wire.nio.connectionInboxMax, wire.nio.inboxMax];
 }
 
 /**
@@ -213,9 +216,4 @@ function inboxPeak() {
   return started ? native.nioInboxPeak() : 0;
 }
 
-/** @return {Number} Open native connections */
-function count() {
-  return sockets.size;
-}
-
-module.exports = { adopt, canAdopt, count, inboxLimits, inboxPeak, NativeSocket };
+module.exports = { adopt, canAdopt, inboxLimits, inboxPeak, NativeSocket };

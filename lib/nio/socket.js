@@ -25,17 +25,16 @@ const EventEmitter = require('events');
 const os = require('os');
 
 const native = require('../native');
+const wire = require('../core/wire');
 
 /** Read event kinds held while paused (`src/nio/mod.rs`; frames keep their own kinds). */
-const DATA = 0;
-const PROTOCOL_ERROR = 11;
+const { data: DATA, protocolError: PROTOCOL_ERROR } = wire.nio;
 
 /** Bytes queued above which `write()` returns false (and `'drain'` follows), as net.Socket. */
 const HIGH_WATER_MARK = 16 * 1024;
 
 /** `head` bits of a write part (`src/nio/mod.rs`): frame it; mask the frame. */
-const HEAD_FRAME = 0x100;
-const HEAD_MASKED = 0x200;
+const { headFrame: HEAD_FRAME, headMasked: HEAD_MASKED } = wire.nio;
 
 /** Sockets with writes to hand over at the end of this tick. */
 let dirty = [];

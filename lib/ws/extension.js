@@ -10,12 +10,16 @@
 const { scanHeaderList } = require('../native');
 
 /** Grammar and token kinds of the native scanner (`src/proto/header_list.rs`). */
-const WS_EXTENSIONS = 0;
-const EXTENSION = 0;
-const FLAG = 1;
-const PARAM = 2;
-const VALUE = 3;
-const ESCAPED_VALUE = 4;
+const {
+  grammarWsExtensions: WS_EXTENSIONS,
+  tokenExtension: EXTENSION,
+  tokenFlag: FLAG,
+  tokenParam: PARAM,
+  tokenValue: VALUE,
+  tokenEscapedValue: ESCAPED_VALUE,
+  scanOk: SCAN_OK,
+  scanUnexpectedCharacter: UNEXPECTED_CHARACTER
+} = require('../core/wire').headerList;
 
 /**
  * Appends `elem` to the list `dest[name]`.
@@ -42,8 +46,10 @@ function push(dest, name, elem) {
  */
 function parse(header) {
   const tokens = scanHeaderList(header, WS_EXTENSIONS);
-  if (tokens[0] === 1) throw new SyntaxError(`Unexpected character at index ${tokens[1]}`);
-  if (tokens[0] !== 0) throw new SyntaxError('Unexpected end of input');
+  if (tokens[0] === UNEXPECTED_CHARACTER) {
+    throw new SyntaxError(`Unexpected character at index ${tokens[1]}`);
+  }
+  if (tokens[0] !== SCAN_OK) throw new SyntaxError('Unexpected end of input');
 
   const offers = Object.create(null);
   let params;

@@ -13,11 +13,13 @@ const { BINARY_TYPES, EMPTY_BUFFER, kWebSocket } = require('../constants');
 const { toArrayBuffer } = require('./buffer-util');
 
 /** Event kinds of the `nativeIO` I/O thread (`src/nio/mod.rs`). */
-const NATIVE_TEXT = 6;
-const NATIVE_BINARY = 7;
-const NATIVE_PING = 8;
-const NATIVE_PONG = 9;
-const NATIVE_CLOSE = 10;
+const {
+  text: NATIVE_TEXT,
+  binary: NATIVE_BINARY,
+  ping: NATIVE_PING,
+  pong: NATIVE_PONG,
+  close: NATIVE_CLOSE
+} = require('../core/wire').nio;
 
 /** Deferred event kinds (used when `allowSynchronousEvents` is false). */
 const EV_MESSAGE = 0;

@@ -9,7 +9,12 @@
 const { scanHeaderList } = require('../native');
 
 /** Grammar of the native scanner (`src/proto/header_list.rs`). */
-const SUBPROTOCOLS = 2;
+const {
+  grammarSubprotocols: SUBPROTOCOLS,
+  scanUnexpectedCharacter: UNEXPECTED_CHARACTER,
+  scanUnexpectedEnd: UNEXPECTED_END,
+  scanDuplicate: DUPLICATE
+} = require('../core/wire').headerList;
 
 /**
  * Parses a `Sec-WebSocket-Protocol` header. The scan (one linear pass, fuzzed) is native.
@@ -22,11 +27,11 @@ const SUBPROTOCOLS = 2;
 function parse(header) {
   const tokens = scanHeaderList(header, SUBPROTOCOLS);
   switch (tokens[0]) {
-    case 1:
+    case UNEXPECTED_CHARACTER:
       throw new SyntaxError(`Unexpected character at index ${tokens[1]}`);
-    case 2:
+    case UNEXPECTED_END:
       throw new SyntaxError('Unexpected end of input');
-    case 3:
+    case DUPLICATE:
       throw new SyntaxError(
         `The "${header.slice(tokens[1], tokens[2])}" subprotocol is duplicated`
       );

@@ -13,6 +13,7 @@ const extension = require('./extension');
 const heartbeat = require('./heartbeat');
 const backpressure = require('./backpressure');
 const PerMessageDeflate = require('./permessage-deflate');
+const DEFAULT_LIMITS = require('./limits');
 const subprotocol = require('./subprotocol');
 const WebSocket = require('./websocket');
 const { CLOSE_TIMEOUT, EMPTY_BUFFER, kWebSocket } = require('../constants');
@@ -113,10 +114,7 @@ class WebSocketServer extends EventEmitter {
     options = {
       allowSynchronousEvents: true,
       autoPong: true,
-      maxBufferedChunks: 256 * 1024,
-      maxFragments: 16 * 1024,
-      maxPayload: 100 * 1024 * 1024,
-      maxPendingAutoPongs: 60,
+      ...DEFAULT_LIMITS,
       skipUTF8Validation: false,
       perMessageDeflate: false,
       handleProtocols: null,

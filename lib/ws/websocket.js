@@ -14,6 +14,7 @@ const { URL } = require('url');
 
 const PerMessageDeflate = require('./permessage-deflate');
 const heartbeat = require('./heartbeat');
+const DEFAULT_LIMITS = require('./limits');
 const backpressure = require('./backpressure');
 const { isBlob } = require('./validation');
 const { toBuffer } = require('./buffer-util');
@@ -548,10 +549,7 @@ function initAsClient(websocket, address, protocols, options) {
     autoPong: true,
     closeTimeout: CLOSE_TIMEOUT,
     protocolVersion: protocolVersions[1],
-    maxBufferedChunks: 256 * 1024,
-    maxFragments: 16 * 1024,
-    maxPayload: 100 * 1024 * 1024,
-    maxPendingAutoPongs: 60,
+    ...DEFAULT_LIMITS,
     skipUTF8Validation: false,
     perMessageDeflate: true,
     followRedirects: false,

@@ -6,11 +6,22 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 /// `grammar` of [`scan_header_list`]: ws 8's `Sec-WebSocket-Extensions`.
-const GRAMMAR_WS_EXTENSIONS: u32 = 0;
+pub(crate) const GRAMMAR_WS_EXTENSIONS: u32 = 0;
 /// websocket-extensions 0.2's `Sec-WebSocket-Extensions`.
-const GRAMMAR_DRIVER_EXTENSIONS: u32 = 1;
+pub(crate) const GRAMMAR_DRIVER_EXTENSIONS: u32 = 1;
 /// ws 8's `Sec-WebSocket-Protocol`.
-const GRAMMAR_SUBPROTOCOLS: u32 = 2;
+pub(crate) const GRAMMAR_SUBPROTOCOLS: u32 = 2;
+
+/// Slot 0 of [`scan_header_list`]'s result: the tokens follow.
+pub(crate) const SCAN_OK: u32 = 0;
+/// Slot 0: an unexpected character, at the index in slot 1.
+pub(crate) const SCAN_UNEXPECTED_CHARACTER: u32 = 1;
+/// Slot 0: the header ended inside an element.
+pub(crate) const SCAN_UNEXPECTED_END: u32 = 2;
+/// Slot 0: a duplicate subprotocol, its range in slots 1 and 2.
+pub(crate) const SCAN_DUPLICATE: u32 = 3;
+/// Slot 0: invalid (websocket-extensions' one error).
+pub(crate) const SCAN_INVALID: u32 = 4;
 
 /// Scans a header value. Returns `[0, kind, start, end, …]` on success (token kinds as in
 /// `proto::header_list`), or `[1, index]` unexpected character, `[2]` unexpected end,
@@ -23,13 +34,13 @@ pub fn scan_header_list(header: Utf16String, grammar: u32) -> Result<Uint32Array
     GRAMMAR_SUBPROTOCOLS => header_list::scan_subprotocols,
     _ => return Err(Error::new(Status::InvalidArg, "Unknown header grammar")),
   };
-  let mut out = vec![0];
+  let mut out = vec![SCAN_OK];
   if let Err(err) = scan(&header, &mut out) {
     out = match err {
-      ListError::UnexpectedCharacter(i) => vec![1, i as u32],
-      ListError::UnexpectedEnd => vec![2],
-      ListError::Duplicate(s, e) => vec![3, s as u32, e as u32],
-      ListError::Invalid => vec![4],
+      ListError::UnexpectedCharacter(i) => vec![SCAN_UNEXPECTED_CHARACTER, i as u32],
+      ListError::UnexpectedEnd => vec![SCAN_UNEXPECTED_END],
+      ListError::Duplicate(s, e) => vec![SCAN_DUPLICATE, s as u32, e as u32],
+      ListError::Invalid => vec![SCAN_INVALID],
     };
   }
   Ok(Uint32Array::new(out))

@@ -1,6 +1,7 @@
 //! The N-API binding: the only module that uses `napi`. Each function converts its
 //! arguments, calls `crate::proto`, and converts the result; no protocol logic lives here.
 
+mod constants;
 mod deflater;
 mod errors;
 mod handshake;

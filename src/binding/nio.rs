@@ -239,15 +239,6 @@ pub fn nio_take_data() -> Result<Buffer> {
   with_io(|state| Ok(std::mem::take(&mut state.taken.data).into()))
 }
 
-/// The inbox bounds in bytes, `[one connection's events, all connections' events]`
-/// (`CONNECTION_INBOX_MAX`, `INBOX_MAX` in `src/nio`).
-#[napi]
-pub fn nio_inbox_limits() -> Vec<u32> {
-  [crate::nio::CONNECTION_INBOX_MAX, crate::nio::INBOX_MAX]
-    .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
-    .to_vec()
-}
-
 /// The most bytes the inbox held (events waiting for `nioTakeInto`) since the last call.
 #[napi]
 pub fn nio_inbox_peak() -> Result<f64> {

@@ -28,21 +28,24 @@ use napi_derive::napi;
 const HEADER_SLOTS: usize = 4;
 /// The smallest event array a push accepts: the header and one event.
 pub(crate) const MIN_EVENT_SLOTS: usize = HEADER_SLOTS + 4;
-const KIND_TEXT: i32 = 1;
-const KIND_BINARY: i32 = 2;
-const KIND_PING: i32 = 3;
-const KIND_PONG: i32 = 4;
-const KIND_CLOSE: i32 = 5;
-const KIND_ERROR: i32 = 6;
-const FLAG_HELD: i32 = 1;
-const FLAG_COMPRESSED: i32 = 2;
+/// Event kinds (slot 0 of an event; see the module docs). JS reads them from `wireConstants()`.
+pub(crate) const KIND_TEXT: i32 = 1;
+pub(crate) const KIND_BINARY: i32 = 2;
+pub(crate) const KIND_PING: i32 = 3;
+pub(crate) const KIND_PONG: i32 = 4;
+pub(crate) const KIND_CLOSE: i32 = 5;
+pub(crate) const KIND_ERROR: i32 = 6;
+/// Event flag: the payload is held by the receiver (`takeMessage*`), not a range of the chunk.
+pub(crate) const FLAG_HELD: i32 = 1;
+/// Event flag: the message was compressed on the wire.
+pub(crate) const FLAG_COMPRESSED: i32 = 2;
 
 /// Option bits for the constructor.
-const OPT_CLIENT: u32 = 1;
-const OPT_MASKING_OPTIONAL: u32 = 2;
-const OPT_SKIP_UTF8: u32 = 4;
-const OPT_RSV1: u32 = 8;
-const OPT_RAW_CLOSE: u32 = 16;
+pub(crate) const OPT_CLIENT: u32 = 1;
+pub(crate) const OPT_MASKING_OPTIONAL: u32 = 2;
+pub(crate) const OPT_SKIP_UTF8: u32 = 4;
+pub(crate) const OPT_RSV1: u32 = 8;
+pub(crate) const OPT_RAW_CLOSE: u32 = 16;
 
 /// Writes events into the JS-owned array.
 struct Slots<'a> {

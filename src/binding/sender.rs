@@ -7,9 +7,12 @@ use std::cell::RefCell;
 /// Flag bits of `frameInto`'s `flags` (the low 4 bits are the opcode).
 pub(crate) const FLAG_FIN: u32 = 0x10;
 pub(crate) const FLAG_RSV1: u32 = 0x20;
-const FLAG_MASK: u32 = 0x40;
-const FLAG_RANDOM_MASK: u32 = 0x80;
-const FLAG_HEADER_ONLY: u32 = 0x100;
+/// Mask with the key given beside the flags.
+pub(crate) const FLAG_MASK: u32 = 0x40;
+/// Mask with a key from the pool of OS randomness.
+pub(crate) const FLAG_RANDOM_MASK: u32 = 0x80;
+/// Write only the header (the caller writes the payload after it).
+pub(crate) const FLAG_HEADER_ONLY: u32 = 0x100;
 
 thread_local! {
   static MASKS: RefCell<MaskPool> = RefCell::new(MaskPool::new());

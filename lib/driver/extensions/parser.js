@@ -77,12 +77,15 @@ class Offers {
 }
 
 /** Grammar and token kinds of the native scanner (`src/proto/header_list.rs`). */
-const DRIVER_EXTENSIONS = 1;
-const EXTENSION = 0;
-const FLAG = 1;
-const PARAM = 2;
-const VALUE = 3;
-const ESCAPED_VALUE = 4;
+const {
+  grammarDriverExtensions: DRIVER_EXTENSIONS,
+  scanOk: SCAN_OK,
+  tokenExtension: EXTENSION,
+  tokenFlag: FLAG,
+  tokenParam: PARAM,
+  tokenValue: VALUE,
+  tokenEscapedValue: ESCAPED_VALUE
+} = require('../../core/wire').headerList;
 
 /**
  * websocket-extensions' unescaping of a quoted value: every backslash is dropped and the
@@ -159,7 +162,7 @@ function parseHeader(header) {
 
   const text = String(header);
   const tokens = scanHeaderList(text, DRIVER_EXTENSIONS);
-  if (tokens[0] !== 0) {
+  if (tokens[0] !== SCAN_OK) {
     throw new SyntaxError('Invalid Sec-WebSocket-Extensions header: ' + header);
   }
 
