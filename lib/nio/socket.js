@@ -22,7 +22,7 @@
  */
 
 const EventEmitter = require('events');
-const os = require('os');
+const util = require('util');
 
 const native = require('../native');
 const wire = require('../core/wire');
@@ -205,8 +205,8 @@ function scheduleFlush(socket) {
  * @private
  */
 function socketError(errno) {
-  const entry = Object.entries(os.constants.errno).find(([, n]) => n === errno);
-  const code = entry ? entry[0] : 'EIO';
+  const name = errno > 0 ? util.getSystemErrorName(-errno) : '';
+  const code = name.startsWith('E') ? name : 'EIO';
   const err = new Error(`${errno ? 'read/write' : 'socket'} ${code}`);
   err.code = code;
   err.errno = -errno;
