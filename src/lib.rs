@@ -6,6 +6,9 @@
 //! * `binding` (feature `napi`, on by default) is the thin N-API layer used by the JS shim.
 //!   It is the only module that uses `napi`.
 
+#![warn(missing_docs)]
+#![warn(clippy::undocumented_unsafe_blocks)]
+
 pub mod proto;
 
 /// Native socket I/O for the opt-in `nativeIO` mode (tokio; transport only, no protocol).

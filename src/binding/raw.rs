@@ -22,7 +22,10 @@ use std::ptr;
 /// `env` and `value` come from the current callback; the slice lives while the JS thread is
 /// inside the callback (the caller holds the arguments).
 unsafe fn bytes<'a>(env: sys::napi_env, value: sys::napi_value) -> Option<&'a mut [u8]> {
+  // SAFETY: `env` and `value` are the current callback's (this function's contract).
   let (data, len) = unsafe { raw_bytes(env, value) }?;
+  // SAFETY: N-API reported `data..data + len` as the argument's live backing store, and the
+  // slice is the only reference made to it during the callback.
   Some(unsafe { slice_mut(data, len) })
 }
 
@@ -34,6 +37,7 @@ unsafe fn bytes<'a>(env: sys::napi_env, value: sys::napi_value) -> Option<&'a mu
 unsafe fn raw_bytes(env: sys::napi_env, value: sys::napi_value) -> Option<(*mut u8, usize)> {
   let mut data: *mut c_void = ptr::null_mut();
   let mut len = 0usize;
+  // SAFETY: `env` and `value` are the current callback's; the out-pointers are locals.
   if unsafe { sys::napi_get_buffer_info(env, value, &mut data, &mut len) } != sys::Status::napi_ok {
     return None;
   }
@@ -48,6 +52,8 @@ unsafe fn slice_mut<'a>(data: *mut u8, len: usize) -> &'a mut [u8] {
   if len == 0 {
     &mut []
   } else {
+    // SAFETY: the caller guarantees `len` live, writable, unaliased bytes at `data`; `len > 0`
+    // so `data` is not the dangling pointer N-API may give for empty arrays.
     unsafe { std::slice::from_raw_parts_mut(data, len) }
   }
 }
@@ -58,6 +64,7 @@ unsafe fn slice_mut<'a>(data: *mut u8, len: usize) -> &'a mut [u8] {
 /// As for [`bytes`].
 unsafe fn uint(env: sys::napi_env, value: sys::napi_value) -> Option<usize> {
   let mut n = 0u32;
+  // SAFETY: `env` and `value` are the current callback's; `n` is a local.
   (unsafe { sys::napi_get_value_uint32(env, value, &mut n) } == sys::Status::napi_ok)
     .then_some(n as usize)
 }
@@ -67,6 +74,7 @@ unsafe fn uint(env: sys::napi_env, value: sys::napi_value) -> Option<usize> {
 /// # Safety
 /// `env` is the current callback's.
 unsafe fn throw(env: sys::napi_env, message: &'static [u8]) -> sys::napi_value {
+  // SAFETY: `env` is the current callback's; `message` is a static NUL-terminated string.
   unsafe { sys::napi_throw_type_error(env, ptr::null(), message.as_ptr().cast()) };
   ptr::null_mut()
 }
@@ -81,6 +89,7 @@ unsafe fn args<const N: usize>(
 ) -> [sys::napi_value; N] {
   let mut argc = N;
   let mut argv = [ptr::null_mut(); N];
+  // SAFETY: `env` and `info` are the current callback's; `argv` has room for `argc` values.
   unsafe {
     sys::napi_get_cb_info(
       env,
@@ -233,6 +242,7 @@ unsafe fn int32_array(env: sys::napi_env, value: sys::napi_value) -> Option<(*mu
   let mut kind = 0;
   let mut length = 0usize;
   let mut data: *mut c_void = ptr::null_mut();
+  // SAFETY: `env` and `value` are the current callback's; the out-pointers are locals.
   let status = unsafe {
     sys::napi_get_typedarray_info(
       env,
@@ -346,6 +356,8 @@ pub fn register_raw_accel(exports: Object, env: Env) -> Result<()> {
         format!("could not create {name}"),
       ));
     }
+    // SAFETY: `env` and `exports` are the module's at load; `f` was just created; the name is
+    // NUL-terminated and lives until the call returns.
     let status = unsafe {
       sys::napi_set_named_property(
         env.raw(),

@@ -250,9 +250,10 @@ impl Outgoing<'_> {
 
   /// Writes them now (see [`write_now`] for the contract on `fd`).
   unsafe fn write_now(&self, fd: RawFd) -> usize {
-    // SAFETY: forwarded to the caller.
     match self {
+      // SAFETY: the contract on `fd` is this function's, forwarded from the caller.
       Outgoing::Owned(bytes) => unsafe { write_now(fd, &[bytes]) },
+      // SAFETY: as above.
       Outgoing::Borrowed(parts) => unsafe { write_now(fd, parts) },
     }
   }
