@@ -205,3 +205,82 @@ test.describe('hixie drafts (allowDrafts: true), same bytes as websocket-driver 
     assert.strictEqual(w.log[0][1], 'Unsupported WebSocket version: undefined');
   });
 });
+
+test.describe('hixie drafts: a throwing listener loses no input, as websocket-driver 0.8.0', () => {
+  /**
+   * Feeds chunks to an open draft driver of each implementation whose `event` listener
+   * throws; each throw is caught and the next chunk fed.
+   *
+   * @return {Object[]} `[oxws, upstream]`: messages seen, errors caught, out hex, state
+   */
+  const run = (request, chunks, event = 'message') =>
+    [oxws, upstream].map((impl) => {
+      const w = wire(impl.server({ allowDrafts: true }));
+      w.driver.on('connect', () => w.driver.start());
+      const seen = [];
+      w.driver.on(event, (e) => {
+        seen.push(event === 'message' ? e.data : event);
+        throw new Error('listener');
+      });
+      const errors = [];
+      for (const c of chunks) {
+        try {
+          w.driver.parse(Buffer.from(c));
+        } catch (err) {
+          errors.push(err.message);
+        }
+      }
+      return { seen, errors, out: w.out(), state: w.driver._delegate.getState() };
+    });
+
+  const W = Buffer.from('W');
+  const ORLD = Buffer.from('orld');
+  const HELLO = Buffer.from('Hello');
+
+  test("75: a throwing 'message' listener propagates; the rest of the chunk is parsed next", () => {
+    const [ox, up] = run(DRAFT75_REQUEST, [
+      Buffer.from(DRAFT75_REQUEST),
+      Buffer.concat([hex('00'), HELLO, hex('ff00'), W]),
+      Buffer.concat([ORLD, hex('ff')])
+    ]);
+    assert.deepStrictEqual(ox, up);
+    assert.deepStrictEqual(ox.seen, ['Hello', 'World']);
+    assert.deepStrictEqual(ox.errors, ['listener', 'listener']);
+  });
+
+  test('75: several messages in one chunk come out one per parse() call, none lost', () => {
+    const [ox, up] = run(DRAFT75_REQUEST, [
+      Buffer.from(DRAFT75_REQUEST),
+      hex('0041ff 8003616263 0042ff 0043'),
+      hex(''),
+      hex(''),
+      hex('ff')
+    ]);
+    assert.deepStrictEqual(ox, up);
+    assert.deepStrictEqual(ox.seen, ['A', 'B', 'C']);
+  });
+
+  test("76: a throwing 'message' listener propagates; the rest of the chunk is parsed next", () => {
+    const [ox, up] = run(DRAFT76_REQUEST, [
+      Buffer.concat([Buffer.from(DRAFT76_REQUEST), KEY3, hex('00'), HELLO, hex('ff00'), W]),
+      Buffer.concat([ORLD, hex('ff ff00')]),
+      hex('')
+    ]);
+    assert.deepStrictEqual(ox, up);
+    assert.deepStrictEqual(ox.seen, ['Hello', 'World']);
+    assert.deepStrictEqual(ox.errors, ['listener', 'listener']);
+    assert.ok(ox.out.endsWith('ff00'));
+    assert.strictEqual(ox.state, 'closed');
+  });
+
+  test("76: a throwing 'open' listener propagates; frames after key3 are parsed next", () => {
+    const [ox, up] = run(
+      DRAFT76_REQUEST,
+      [Buffer.from(DRAFT76_REQUEST), Buffer.concat([KEY3, hex('0048ff')]), hex('0049ff')],
+      'open'
+    );
+    assert.deepStrictEqual(ox, up);
+    assert.deepStrictEqual(ox.seen, ['open']);
+    assert.strictEqual(ox.state, 'open');
+  });
+});
