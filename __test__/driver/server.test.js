@@ -71,6 +71,39 @@ test.describe('driver.server(): the HTTP request over raw bytes', () => {
     assert.match(Buffer.from(w.out(), 'hex').toString(), /^HTTP\/1\.1 400 Bad Request/);
   });
 
+  test('a header line without a colon, or with whitespace before it, is answered with 400 as by Node', async () => {
+    const http = require('http');
+    const net = require('net');
+    const node = http.createServer();
+    node.on('upgrade', (req, socket) => socket.end('HTTP/1.1 101 Switching Protocols\r\n\r\n'));
+    await new Promise((resolve) => node.listen(0, '127.0.0.1', resolve));
+    const viaNode = (head) =>
+      new Promise((resolve) => {
+        const socket = net.connect(node.address().port, '127.0.0.1', () => socket.write(head));
+        let got = '';
+        socket.on('data', (d) => (got += d));
+        socket.on('close', () => resolve(got.split('\r\n')[0]));
+      });
+    const statusLine = (impl, head) => {
+      const w = wire(impl.server());
+      w.driver.on('connect', () => w.driver.start());
+      w.driver.parse(Buffer.from(head));
+      return Buffer.from(w.out(), 'hex').toString('latin1').split('\r\n')[0];
+    };
+    try {
+      for (const line of ['X-Garbage', 'X-Foo : bar', ': bar', 'X\tFoo: bar']) {
+        const head = HYBI_REQUEST.replace('\r\nUpgrade:', `\r\n${line}\r\nUpgrade:`);
+        assert.strictEqual(statusLine(oxws, head), 'HTTP/1.1 400 Bad Request', line);
+        assert.strictEqual(await viaNode(head), 'HTTP/1.1 400 Bad Request', line);
+        // websocket-driver's http-parser-js skips the line and upgrades (a README difference).
+        assert.strictEqual(statusLine(upstream, head), 'HTTP/1.1 101 Switching Protocols', line);
+      }
+      assert.strictEqual(statusLine(oxws, HYBI_REQUEST), 'HTTP/1.1 101 Switching Protocols');
+    } finally {
+      await new Promise((resolve) => node.close(resolve));
+    }
+  });
+
   test('a request that is not a WebSocket upgrade is answered with 400', () => {
     const w = wire(oxws.server());
     let errors = 0;
