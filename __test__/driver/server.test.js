@@ -317,3 +317,60 @@ test.describe('hixie drafts: a throwing listener loses no input, as websocket-dr
     assert.strictEqual(ox.state, 'open');
   });
 });
+
+test.describe('hixie drafts are off by default, as in websocket-driver 0.8.0', () => {
+  /** The parsed form of a raw request head, as Node's http gives it. */
+  const parsed = (raw) => {
+    const [start, ...lines] = raw.split('\r\n\r\n')[0].split('\r\n');
+    const headers = {};
+    for (const line of lines) {
+      const at = line.indexOf(':');
+      headers[line.slice(0, at).toLowerCase()] = line.slice(at + 1).trim();
+    }
+    return { method: 'GET', url: start.split(' ')[1], headers };
+  };
+
+  const drafts = [
+    ['hixie-76', DRAFT76_REQUEST, [KEY3], 'HTTP/1.1 101 WebSocket Protocol Handshake'],
+    ['hixie-75', DRAFT75_REQUEST, [], 'HTTP/1.1 101 Web Socket Protocol Handshake']
+  ];
+
+  for (const [name, raw, body, upgraded] of drafts) {
+    test(`${name}: driver.http() answers 400 by default and upgrades with allowDrafts: true`, () => {
+      for (const options of [undefined, {}, { allowDrafts: false }, { allowDrafts: true }]) {
+        const [ox, up] = [oxws, upstream].map((impl) => {
+          const w = wire(impl.http(parsed(raw), options && { ...options }));
+          w.driver.start();
+          for (const b of body) w.driver.io.write(b);
+          return { out: w.out(), log: w.log, version: w.driver.version, state: w.driver.getState() };
+        });
+        assert.deepStrictEqual(ox, up, JSON.stringify(options));
+        const status = Buffer.from(ox.out, 'hex').toString('latin1').split('\r\n')[0];
+        if (options && options.allowDrafts) {
+          assert.strictEqual(status, upgraded);
+          assert.strictEqual(ox.version, name);
+          assert.strictEqual(ox.state, 'open');
+        } else {
+          assert.strictEqual(status, 'HTTP/1.1 400 Bad Request');
+          assert.deepStrictEqual(ox.log[0], ['error', 'Unsupported WebSocket version: undefined']);
+          assert.strictEqual(ox.version, 'hybi-13');
+        }
+      }
+    });
+
+    test(`${name}: driver.server() answers 400 by default and upgrades with allowDrafts: true`, () => {
+      for (const options of [undefined, { allowDrafts: true }]) {
+        const [ox, up] = [oxws, upstream].map((impl) => {
+          const w = wire(impl.server(options && { ...options }));
+          w.driver.on('connect', () => w.driver.start());
+          w.driver.parse(Buffer.from(raw));
+          for (const b of body) w.driver.parse(b);
+          return { out: w.out(), log: w.log, version: w.driver.version };
+        });
+        assert.deepStrictEqual(ox, up, JSON.stringify(options));
+        const status = Buffer.from(ox.out, 'hex').toString('latin1').split('\r\n')[0];
+        assert.strictEqual(status, options ? upgraded : 'HTTP/1.1 400 Bad Request');
+      }
+    });
+  }
+});
