@@ -267,6 +267,7 @@ class Hybi extends Base {
     // data frames go nowhere, as in websocket-driver: nothing is written, true is returned.
     // Control frames (ping, pong, close) given to frame() are still written.
     if (isData && this._extensions.outgoingStopped) return true;
+
     let payload = isText ? Buffer.from(buffer, 'utf8') : toBuffer(buffer);
 
     if (code) {
