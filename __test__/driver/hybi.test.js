@@ -315,7 +315,7 @@ test.describe('hybi driver: sending', () => {
     assert.strictEqual(w.driver.getState(), 'closing');
     assert.deepStrictEqual(w.log, [['open']]);
     assert.strictEqual(w.driver.frame('wut'), true);
-    assert.strictEqual(w.out(), '8103777574');
+    assert.strictEqual(w.out(), '');
     assert.strictEqual(w.driver.ping(), false);
     assert.strictEqual(w.driver.pong(), false);
     assert.strictEqual(w.driver.close(), false);
@@ -444,4 +444,116 @@ test.describe('hybi driver: same events and bytes as websocket-driver 0.8.0', ()
       assert.strictEqual(normOut(ox.out()), normOut(up.out()), bytes.toString('hex'));
     }
   });
+});
+
+test.describe('hybi driver: the closing state, against websocket-driver 0.8.0', () => {
+  const deflate = require('permessage-deflate');
+  const nativeDeflate = require('../../permessage-deflate');
+  const { UpHybi } = require('./helpers');
+
+  /**
+   * Every sending method, once `close()` (or a received close frame still being handled)
+   * has put the driver in `closing`; returns what each call returned and what `io` got.
+   */
+  const sendAll = (w) => {
+    const d = w.driver;
+    const results = [
+      d.frame('dropped'),
+      d.frame(Buffer.from('bytes')),
+      d.frame([1, 2, 3]),
+      d.frame(42),
+      d.frame('t', 'text'),
+      d.frame(Buffer.from('b'), 'binary'),
+      d.frame('p', 'ping'),
+      d.frame('q', 'pong'),
+      d.text('x'),
+      d.binary(Buffer.from('y')),
+      d.ping('z'),
+      d.pong('w'),
+      d.frame('c', 'close', 1000),
+      d.close('again', 1001)
+    ];
+    return { results, out: w.out(), state: d.getState() };
+  };
+
+  const pair = (oxExt, upExt, headers) => {
+    const drivers = [
+      new OxHybi(request(headers), 'ws://www.example.com/socket', { masking: false }),
+      new UpHybi(request(headers), 'ws://www.example.com/socket', { masking: false })
+    ];
+    if (oxExt) drivers[0].addExtension(oxExt);
+    if (upExt) drivers[1].addExtension(upExt);
+    return drivers.map((d) => {
+      const w = wire(d);
+      d.start();
+      return w;
+    });
+  };
+
+  const cases = [
+    ['no extensions', null, null, {}],
+    [
+      'permessage-deflate (oxws native / npm)',
+      nativeDeflate,
+      deflate,
+      { 'sec-websocket-extensions': 'permessage-deflate' }
+    ],
+    [
+      'npm permessage-deflate on both',
+      deflate,
+      deflate,
+      { 'sec-websocket-extensions': 'permessage-deflate' }
+    ]
+  ];
+
+  for (const [name, oxExt, upExt, headers] of cases) {
+    test(`after close(), data frames are dropped and control frames written, as upstream: ${name}`, async () => {
+      const [ox, up] = pair(oxExt, upExt, headers);
+      assert.strictEqual(ox.out(), up.out());
+      assert.strictEqual(ox.driver.close('bye', 1000), true);
+      assert.strictEqual(up.driver.close('bye', 1000), true);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.strictEqual(ox.out(), up.out());
+      const got = sendAll(ox);
+      const want = sendAll(up);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      got.out += ox.out();
+      want.out += up.out();
+      assert.deepStrictEqual(got, want);
+      assert.deepStrictEqual(got.results.slice(0, 6), [true, true, true, true, true, true]);
+      assert.strictEqual(got.out, '8901708a0171880303e863');
+      assert.deepStrictEqual(ox.log, up.log);
+    });
+  }
+
+  test('replies sent from message listeners after close() in the same chunk are dropped', () => {
+    const [ox, up] = pair(null, null, {});
+    for (const w of [ox, up]) {
+      w.out();
+      w.driver.on('message', (e) => {
+        if (e.data === 'A') w.driver.close();
+        w.driver.frame('re:' + e.data);
+        w.driver.frame('p:' + e.data, 'ping');
+      });
+      w.driver.parse(hex('810141 810142'));
+    }
+    assert.strictEqual(ox.out(), up.out());
+    assert.deepStrictEqual(ox.log, up.log);
+  });
+
+  for (const [name, oxExt, upExt, headers] of cases) {
+    test(`after close(), messages arriving before the peer's close frame are dropped, as upstream: ${name}`, async () => {
+      const [ox, up] = pair(oxExt, upExt, headers);
+      for (const w of [ox, up]) {
+        w.out();
+        w.driver.on('message', (e) => e.data === 'A' && w.driver.close());
+        w.driver.parse(hex('810141 810142 8900'));
+        w.driver.parse(hex('810143 880203e8'));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepStrictEqual(ox.log, up.log);
+      assert.deepStrictEqual(ox.log.slice(1), [['message', 'A'], ['ping', ''], ['close', 1000, '']]);
+      assert.strictEqual(ox.out(), up.out());
+    });
+  }
 });

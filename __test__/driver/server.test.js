@@ -71,6 +71,39 @@ test.describe('driver.server(): the HTTP request over raw bytes', () => {
     assert.match(Buffer.from(w.out(), 'hex').toString(), /^HTTP\/1\.1 400 Bad Request/);
   });
 
+  test('a header line without a colon, or with whitespace before it, is answered with 400 as by Node', async () => {
+    const http = require('http');
+    const net = require('net');
+    const node = http.createServer();
+    node.on('upgrade', (req, socket) => socket.end('HTTP/1.1 101 Switching Protocols\r\n\r\n'));
+    await new Promise((resolve) => node.listen(0, '127.0.0.1', resolve));
+    const viaNode = (head) =>
+      new Promise((resolve) => {
+        const socket = net.connect(node.address().port, '127.0.0.1', () => socket.write(head));
+        let got = '';
+        socket.on('data', (d) => (got += d));
+        socket.on('close', () => resolve(got.split('\r\n')[0]));
+      });
+    const statusLine = (impl, head) => {
+      const w = wire(impl.server());
+      w.driver.on('connect', () => w.driver.start());
+      w.driver.parse(Buffer.from(head));
+      return Buffer.from(w.out(), 'hex').toString('latin1').split('\r\n')[0];
+    };
+    try {
+      for (const line of ['X-Garbage', 'X-Foo : bar', ': bar', 'X\tFoo: bar']) {
+        const head = HYBI_REQUEST.replace('\r\nUpgrade:', `\r\n${line}\r\nUpgrade:`);
+        assert.strictEqual(statusLine(oxws, head), 'HTTP/1.1 400 Bad Request', line);
+        assert.strictEqual(await viaNode(head), 'HTTP/1.1 400 Bad Request', line);
+        // websocket-driver's http-parser-js skips the line and upgrades (a README difference).
+        assert.strictEqual(statusLine(upstream, head), 'HTTP/1.1 101 Switching Protocols', line);
+      }
+      assert.strictEqual(statusLine(oxws, HYBI_REQUEST), 'HTTP/1.1 101 Switching Protocols');
+    } finally {
+      await new Promise((resolve) => node.close(resolve));
+    }
+  });
+
   test('a request that is not a WebSocket upgrade is answered with 400', () => {
     const w = wire(oxws.server());
     let errors = 0;
@@ -204,4 +237,140 @@ test.describe('hixie drafts (allowDrafts: true), same bytes as websocket-driver 
     assert.match(Buffer.from(w.out(), 'hex').toString(), /^HTTP\/1\.1 400 Bad Request/);
     assert.strictEqual(w.log[0][1], 'Unsupported WebSocket version: undefined');
   });
+});
+
+test.describe('hixie drafts: a throwing listener loses no input, as websocket-driver 0.8.0', () => {
+  /**
+   * Feeds chunks to an open draft driver of each implementation whose `event` listener
+   * throws; each throw is caught and the next chunk fed.
+   *
+   * @return {Object[]} `[oxws, upstream]`: messages seen, errors caught, out hex, state
+   */
+  const run = (request, chunks, event = 'message') =>
+    [oxws, upstream].map((impl) => {
+      const w = wire(impl.server({ allowDrafts: true }));
+      w.driver.on('connect', () => w.driver.start());
+      const seen = [];
+      w.driver.on(event, (e) => {
+        seen.push(event === 'message' ? e.data : event);
+        throw new Error('listener');
+      });
+      const errors = [];
+      for (const c of chunks) {
+        try {
+          w.driver.parse(Buffer.from(c));
+        } catch (err) {
+          errors.push(err.message);
+        }
+      }
+      return { seen, errors, out: w.out(), state: w.driver._delegate.getState() };
+    });
+
+  const W = Buffer.from('W');
+  const ORLD = Buffer.from('orld');
+  const HELLO = Buffer.from('Hello');
+
+  test("75: a throwing 'message' listener propagates; the rest of the chunk is parsed next", () => {
+    const [ox, up] = run(DRAFT75_REQUEST, [
+      Buffer.from(DRAFT75_REQUEST),
+      Buffer.concat([hex('00'), HELLO, hex('ff00'), W]),
+      Buffer.concat([ORLD, hex('ff')])
+    ]);
+    assert.deepStrictEqual(ox, up);
+    assert.deepStrictEqual(ox.seen, ['Hello', 'World']);
+    assert.deepStrictEqual(ox.errors, ['listener', 'listener']);
+  });
+
+  test('75: several messages in one chunk come out one per parse() call, none lost', () => {
+    const [ox, up] = run(DRAFT75_REQUEST, [
+      Buffer.from(DRAFT75_REQUEST),
+      hex('0041ff 8003616263 0042ff 0043'),
+      hex(''),
+      hex(''),
+      hex('ff')
+    ]);
+    assert.deepStrictEqual(ox, up);
+    assert.deepStrictEqual(ox.seen, ['A', 'B', 'C']);
+  });
+
+  test("76: a throwing 'message' listener propagates; the rest of the chunk is parsed next", () => {
+    const [ox, up] = run(DRAFT76_REQUEST, [
+      Buffer.concat([Buffer.from(DRAFT76_REQUEST), KEY3, hex('00'), HELLO, hex('ff00'), W]),
+      Buffer.concat([ORLD, hex('ff ff00')]),
+      hex('')
+    ]);
+    assert.deepStrictEqual(ox, up);
+    assert.deepStrictEqual(ox.seen, ['Hello', 'World']);
+    assert.deepStrictEqual(ox.errors, ['listener', 'listener']);
+    assert.ok(ox.out.endsWith('ff00'));
+    assert.strictEqual(ox.state, 'closed');
+  });
+
+  test("76: a throwing 'open' listener propagates; frames after key3 are parsed next", () => {
+    const [ox, up] = run(
+      DRAFT76_REQUEST,
+      [Buffer.from(DRAFT76_REQUEST), Buffer.concat([KEY3, hex('0048ff')]), hex('0049ff')],
+      'open'
+    );
+    assert.deepStrictEqual(ox, up);
+    assert.deepStrictEqual(ox.seen, ['open']);
+    assert.strictEqual(ox.state, 'open');
+  });
+});
+
+test.describe('hixie drafts are off by default, as in websocket-driver 0.8.0', () => {
+  /** The parsed form of a raw request head, as Node's http gives it. */
+  const parsed = (raw) => {
+    const [start, ...lines] = raw.split('\r\n\r\n')[0].split('\r\n');
+    const headers = {};
+    for (const line of lines) {
+      const at = line.indexOf(':');
+      headers[line.slice(0, at).toLowerCase()] = line.slice(at + 1).trim();
+    }
+    return { method: 'GET', url: start.split(' ')[1], headers };
+  };
+
+  const drafts = [
+    ['hixie-76', DRAFT76_REQUEST, [KEY3], 'HTTP/1.1 101 WebSocket Protocol Handshake'],
+    ['hixie-75', DRAFT75_REQUEST, [], 'HTTP/1.1 101 Web Socket Protocol Handshake']
+  ];
+
+  for (const [name, raw, body, upgraded] of drafts) {
+    test(`${name}: driver.http() answers 400 by default and upgrades with allowDrafts: true`, () => {
+      for (const options of [undefined, {}, { allowDrafts: false }, { allowDrafts: true }]) {
+        const [ox, up] = [oxws, upstream].map((impl) => {
+          const w = wire(impl.http(parsed(raw), options && { ...options }));
+          w.driver.start();
+          for (const b of body) w.driver.io.write(b);
+          return { out: w.out(), log: w.log, version: w.driver.version, state: w.driver.getState() };
+        });
+        assert.deepStrictEqual(ox, up, JSON.stringify(options));
+        const status = Buffer.from(ox.out, 'hex').toString('latin1').split('\r\n')[0];
+        if (options && options.allowDrafts) {
+          assert.strictEqual(status, upgraded);
+          assert.strictEqual(ox.version, name);
+          assert.strictEqual(ox.state, 'open');
+        } else {
+          assert.strictEqual(status, 'HTTP/1.1 400 Bad Request');
+          assert.deepStrictEqual(ox.log[0], ['error', 'Unsupported WebSocket version: undefined']);
+          assert.strictEqual(ox.version, 'hybi-13');
+        }
+      }
+    });
+
+    test(`${name}: driver.server() answers 400 by default and upgrades with allowDrafts: true`, () => {
+      for (const options of [undefined, { allowDrafts: true }]) {
+        const [ox, up] = [oxws, upstream].map((impl) => {
+          const w = wire(impl.server(options && { ...options }));
+          w.driver.on('connect', () => w.driver.start());
+          w.driver.parse(Buffer.from(raw));
+          for (const b of body) w.driver.parse(b);
+          return { out: w.out(), log: w.log, version: w.driver.version };
+        });
+        assert.deepStrictEqual(ox, up, JSON.stringify(options));
+        const status = Buffer.from(ox.out, 'hex').toString('latin1').split('\r\n')[0];
+        assert.strictEqual(status, options ? upgraded : 'HTTP/1.1 400 Bad Request');
+      }
+    });
+  }
 });

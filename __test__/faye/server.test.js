@@ -217,3 +217,80 @@ for (const [name, ServerImpl, ClientImpl] of [
     assert.deepStrictEqual([event.code, event.reason], [4002, 'done']);
   });
 }
+
+test.describe('hixie drafts: 400 by default as with faye-websocket on websocket-driver 0.8.0; allowDrafts upgrades', () => {
+  const net = require('net');
+  const DRAFT76 =
+    'GET /demo HTTP/1.1\r\nHost: example.com\r\nConnection: Upgrade\r\n' +
+    'Sec-WebSocket-Key2: 12998 5 Y3 1  .P00\r\nSec-WebSocket-Protocol: sample\r\n' +
+    'Upgrade: WebSocket\r\nSec-WebSocket-Key1: 4 @1  46546xW%0l 1 5\r\n' +
+    'Origin: http://example.com\r\n\r\n^n:ds[4U';
+  const DRAFT75 =
+    'GET /demo HTTP/1.1\r\nHost: example.com\r\nConnection: Upgrade\r\nUpgrade: WebSocket\r\n' +
+    'Origin: http://example.com\r\n\r\n';
+
+  /**
+   * Sends a raw handshake to a faye server socket and collects the answer.
+   *
+   * @param {Function} Impl The faye WebSocket class
+   * @param {String} raw The request (with the hixie-76 key3 body)
+   * @param {Object} [options] Socket options
+   * @param {String} [tail] What the answer ends with when complete (else: until the server
+   *     ends the connection)
+   * @return {Promise<Object>} `{response, events}`
+   */
+  async function handshake(Impl, raw, options, tail) {
+    const events = [];
+    const server = http.createServer();
+    server.on('upgrade', (request, socket, body) => {
+      const ws = new Impl(request, socket, body, ['sample'], options);
+      ws.on('open', () => {
+        events.push(['open', ws.version]);
+        ws.send('hi');
+      });
+      ws.on('close', (e) => events.push(['close', e.code]));
+    });
+    const port = await listen(server);
+    const got = await new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => socket.write(raw, 'latin1'));
+      let data = Buffer.alloc(0);
+      const done = () => {
+        socket.destroy();
+        resolve(data);
+      };
+      socket.on('data', (d) => {
+        data = Buffer.concat([data, d]);
+        if (tail !== undefined && data.toString('latin1').endsWith(tail)) done();
+      });
+      socket.on('end', done);
+      socket.on('error', done);
+    });
+    await new Promise((resolve) => server.close(resolve));
+    return { response: got.toString('latin1'), events };
+  }
+
+  for (const [name, raw, upgraded, tail] of [
+    ['hixie-76', DRAFT76, 'HTTP/1.1 101 WebSocket Protocol Handshake\r\n', "8jKS'y:G*Co,Wxa-\x00hi\xff"],
+    ['hixie-75', DRAFT75, 'HTTP/1.1 101 Web Socket Protocol Handshake\r\n', '\x00hi\xff']
+  ]) {
+    test(`${name} handshake: 400 by default, the same bytes as faye-websocket`, async () => {
+      const ours = await handshake(Faye, raw);
+      const theirs = await handshake(UpstreamFaye, raw);
+      assert.strictEqual(ours.response, theirs.response);
+      assert.ok(ours.response.startsWith('HTTP/1.1 400 Bad Request\r\n'), ours.response);
+      assert.ok(ours.response.endsWith('Unsupported WebSocket version: undefined'));
+    });
+
+    test(`${name} handshake: allowDrafts: true upgrades (faye-websocket 0.11.4 refuses the option)`, async () => {
+      const ours = await handshake(Faye, raw, { allowDrafts: true }, tail);
+      assert.ok(ours.response.startsWith(upgraded), ours.response);
+      assert.ok(ours.response.endsWith(tail), JSON.stringify(ours.response));
+      assert.deepStrictEqual(ours.events[0], ['open', name]);
+      const req = { method: 'GET', url: '/', headers: { host: 'h' } };
+      const socket = new (require('stream').PassThrough)();
+      assert.throws(() => new UpstreamFaye(req, socket, Buffer.alloc(0), [], { allowDrafts: true }), {
+        message: 'Unrecognized option: allowDrafts'
+      });
+    });
+  }
+});

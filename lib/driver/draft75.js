@@ -19,6 +19,9 @@ class Draft75 extends Base {
     this._buffer = [];
     this._bufferSize = 0;
     this._closing = false;
+    /** Received chunks not fully handled yet, and where the first one's unhandled bytes start. */
+    this._input = [];
+    this._inputOffset = 0;
 
     this._headers.set('Upgrade', 'WebSocket');
     this._headers.set('Connection', 'Upgrade');
@@ -34,78 +37,113 @@ class Draft75 extends Base {
   }
 
   /**
-   * Feeds bytes from the socket.
+   * Feeds bytes from the socket. Like websocket-driver's stream reader, the bytes not yet
+   * handled are kept in `_input` / `_inputOffset`, and the position is moved past each byte
+   * before it is acted on: when a `'message'` (or `'open'`) listener throws, the error
+   * propagates and the rest of the chunk is handled by the next `parse()` call.
    *
    * @param {Buffer} chunk The bytes
    */
   parse(chunk) {
-    if (this.readyState > 1 || chunk === undefined || chunk === null) return;
-    if (!Buffer.isBuffer(chunk)) chunk = Buffer.from(chunk);
+    if (this.readyState > 1) return;
+    if (chunk !== undefined && chunk !== null && chunk.length > 0)
+      this._input.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
 
-    for (let i = 0; i < chunk.length; i++) {
-      if (this.readyState > 1) return;
-      const octet = chunk[i];
-
-      switch (this._stage) {
-        case -1:
-          // hixie-76 key3 (and anything sent before start() answered it), bounded.
-          this._body.push(octet);
-          if (this._body.length > this._maxLength) return void this.close();
-          this._sendHandshakeBody();
-          break;
-
-        case 0:
-          this._parseLeadingByte(octet);
-          break;
-
-        case 1:
-          this._length = (octet & 0x7f) + 128 * this._length;
-          if (this._length > this._maxLength) return void this.close();
-
-          if (this._closing && this._length === 0) return void this.close();
-
-          if ((octet & 0x80) !== 0x80) {
-            if (this._length === 0) {
-              this._stage = 0;
-            } else {
-              this._skipped = 0;
-              this._stage = 2;
-            }
-          }
-          break;
-
-        case 2: {
-          // Skip the rest of a length-prefixed frame in one step.
-          const skip = Math.min(this._length - this._skipped, chunk.length - i);
-          this._skipped += skip;
-          i += skip - 1;
-          if (this._skipped === this._length) {
-            this._length = 0;
-            this._skipped = 0;
-            this._stage = 0;
-          }
-          break;
-        }
-
-        case 3: {
-          const end = chunk.indexOf(0xff, i);
-          const stop = end === -1 ? chunk.length : end;
-          if (stop > i) {
-            this._buffer.push(chunk.subarray(i, stop));
-            this._bufferSize += stop - i;
-            if (this._bufferSize > this._maxLength) return void this.close();
-          }
-          i = stop;
-          if (end !== -1) {
-            this._stage = 0;
-            const message = Buffer.concat(this._buffer, this._bufferSize).toString('utf8');
-            this._buffer = [];
-            this._bufferSize = 0;
-            this.emit('message', new events.MessageEvent(message));
-          }
-          break;
-        }
+    // Queue and offset are read afresh on every step: a listener may call parse() again,
+    // and that call handles what is left.
+    while (this._input.length > 0) {
+      if (this.readyState > 1) {
+        this._input = [];
+        this._inputOffset = 0;
+        return;
       }
+      const buffer = this._input[0];
+      const i = this._inputOffset;
+      if (i >= buffer.length) {
+        this._input.shift();
+        this._inputOffset = 0;
+        continue;
+      }
+      this._parseAt(buffer, i);
+    }
+  }
+
+  /**
+   * Handles the bytes of `buffer` from `i` on that belong to one step (one byte, or a run of
+   * skipped or message bytes), moving `_inputOffset` past them first.
+   *
+   * @param {Buffer} buffer The chunk at the head of the queue
+   * @param {Number} i Where its unhandled bytes start
+   * @private
+   */
+  _parseAt(buffer, i) {
+    const octet = buffer[i];
+
+    switch (this._stage) {
+      case -1:
+        // hixie-76 key3 (and anything sent before start() answered it), bounded.
+        this._inputOffset = i + 1;
+        this._body.push(octet);
+        if (this._body.length > this._maxLength) return void this.close();
+        this._sendHandshakeBody();
+        break;
+
+      case 0:
+        this._inputOffset = i + 1;
+        this._parseLeadingByte(octet);
+        break;
+
+      case 1:
+        this._inputOffset = i + 1;
+        this._length = (octet & 0x7f) + 128 * this._length;
+        if (this._length > this._maxLength) return void this.close();
+
+        if (this._closing && this._length === 0) return void this.close();
+
+        if ((octet & 0x80) !== 0x80) {
+          if (this._length === 0) {
+            this._stage = 0;
+          } else {
+            this._skipped = 0;
+            this._stage = 2;
+          }
+        }
+        break;
+
+      case 2: {
+        // Skip the rest of a length-prefixed frame in one step.
+        const skip = Math.min(this._length - this._skipped, buffer.length - i);
+        this._inputOffset = i + skip;
+        this._skipped += skip;
+        if (this._skipped === this._length) {
+          this._length = 0;
+          this._skipped = 0;
+          this._stage = 0;
+        }
+        break;
+      }
+
+      case 3: {
+        const end = buffer.indexOf(0xff, i);
+        const stop = end === -1 ? buffer.length : end;
+        this._inputOffset = end === -1 ? stop : stop + 1;
+        if (stop > i) {
+          this._buffer.push(buffer.subarray(i, stop));
+          this._bufferSize += stop - i;
+          if (this._bufferSize > this._maxLength) return void this.close();
+        }
+        if (end !== -1) {
+          this._stage = 0;
+          const message = Buffer.concat(this._buffer, this._bufferSize).toString('utf8');
+          this._buffer = [];
+          this._bufferSize = 0;
+          this.emit('message', new events.MessageEvent(message));
+        }
+        break;
+      }
+
+      default:
+        this._inputOffset = buffer.length;
     }
   }
 

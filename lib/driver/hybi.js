@@ -261,6 +261,13 @@ class Hybi extends Base {
 
     const isText = typeof buffer === 'string';
     const opcode = OPCODES[type || (isText ? 'text' : 'binary')];
+    const isData = opcode === OPCODES.text || opcode === OPCODES.binary;
+
+    // After close() (or a failed outgoing extension) the extension pipeline is stopped and
+    // data frames go nowhere, as in websocket-driver: nothing is written, true is returned.
+    // Control frames (ping, pong, close) given to frame() are still written.
+    if (isData && this._extensions.outgoingStopped) return true;
+
     let payload = isText ? Buffer.from(buffer, 'utf8') : toBuffer(buffer);
 
     if (code) {
@@ -271,8 +278,6 @@ class Hybi extends Base {
     }
 
     const message = { rsv1: false, rsv2: false, rsv3: false, opcode, data: payload };
-
-    const isData = opcode === OPCODES.text || opcode === OPCODES.binary;
 
     if (isData && this._deflater !== null) {
       const chunks = sender.frameCompressed(this._deflater, payload, opcode, {
@@ -393,7 +398,9 @@ class Hybi extends Base {
   // FrameReceiver handler methods (called synchronously from `parse`).
 
   onMessage(data, isBinary, compressed) {
-    if (this._stage === STAGE_DONE) return;
+    // After close() the pipeline is stopped and messages still arriving before the peer's
+    // close frame are dropped, as in websocket-driver.
+    if (this._stage === STAGE_DONE || this._extensions.incomingStopped) return;
     const message = {
       rsv1: compressed,
       rsv2: false,

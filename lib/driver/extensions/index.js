@@ -162,6 +162,27 @@ class Extensions {
   }
 
   /**
+   * Whether outgoing messages are dropped: the pipeline was closed (the driver is closing)
+   * or a session failed on an outgoing message. websocket-extensions then ignores
+   * `processOutgoingMessage` without calling back.
+   *
+   * @return {Boolean}
+   */
+  get outgoingStopped() {
+    return this._pipeline !== null && this._pipeline._stopped.outgoing;
+  }
+
+  /**
+   * Whether incoming messages are dropped: the pipeline was closed or a session failed on
+   * an incoming message (websocket-extensions then ignores `processIncomingMessage`).
+   *
+   * @return {Boolean}
+   */
+  get incomingStopped() {
+    return this._pipeline !== null && this._pipeline._stopped.incoming;
+  }
+
+  /**
    * The RSV bits data frames may carry (websocket-extensions' `validFrameRsv`).
    *
    * @return {Number} `0x40` RSV1 | `0x20` RSV2 | `0x10` RSV3

@@ -14,8 +14,10 @@
  *     param          = token [ LWS "=" LWS ( token | quoted-string ) ]
  *
  * Values that look like numbers become numbers; a repeated parameter becomes an array; a
- * parameter without a value is `true`. Names such as `__proto__` are stored as plain own
- * properties.
+ * parameter without a value is `true`. A `__proto__` parameter is dropped: websocket-extensions
+ * assigns it to a plain object, which leaves the object unchanged (the value is never an
+ * object), so the extension sees the other parameters only. Other names of
+ * `Object.prototype` properties (`constructor`, `hasOwnProperty`) are plain own properties.
  */
 
 const { scanHeaderList } = require('../../native');
@@ -128,7 +130,7 @@ function isNumber(s) {
 }
 
 /**
- * Sets `params[key]`, turning repeats into arrays.
+ * Sets `params[key]`, turning repeats into arrays; ignores `__proto__` (see above).
  *
  * @param {Object} params The parameters
  * @param {String} key The name
@@ -136,6 +138,7 @@ function isNumber(s) {
  * @private
  */
 function addParam(params, key, value) {
+  if (key === '__proto__') return;
   if (Object.prototype.hasOwnProperty.call(params, key)) {
     params[key] = [].concat(params[key]);
     params[key].push(value);
