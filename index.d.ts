@@ -130,22 +130,22 @@ interface WebSocketModule extends WebSocketConstructor {
   broadcast(sockets: Iterable<WebSocket>, data: WebSocket.Data, options?: WebSocket.BroadcastOptions): number;
 
   /** faye-websocket: the client (`new WebSocket.Client(url, protocols?, options?)`). */
-  readonly Client: import('./faye').ClientConstructor;
+  readonly Client: import('./types/faye').ClientConstructor;
   /** faye-websocket: the server-side EventSource. */
-  readonly EventSource: import('./faye').EventSourceConstructor;
+  readonly EventSource: import('./types/faye').EventSourceConstructor;
 
   /** websocket-driver: a client driver. */
-  readonly client: typeof import('./driver').client;
+  readonly client: typeof import('./types/driver').client;
   /** websocket-driver: a raw-TCP server driver. */
-  readonly server: typeof import('./driver').server;
+  readonly server: typeof import('./types/driver').server;
   /** websocket-driver: a server driver for a parsed HTTP request. */
-  readonly http: typeof import('./driver').http;
+  readonly http: typeof import('./types/driver').http;
   /** websocket-driver / faye-websocket: whether a request asks for a WebSocket upgrade. */
-  readonly isWebSocket: typeof import('./driver').isWebSocket;
+  readonly isWebSocket: typeof import('./types/driver').isWebSocket;
   /** websocket-driver: whether a request came over TLS. */
-  readonly isSecureRequest: typeof import('./driver').isSecureRequest;
+  readonly isSecureRequest: typeof import('./types/driver').isSecureRequest;
   /** websocket-driver / faye-websocket: unknown option keys throw. */
-  readonly validateOptions: typeof import('./driver').validateOptions;
+  readonly validateOptions: typeof import('./types/driver').validateOptions;
 
   /** bufferutil: masks `length` bytes of `source` with `mask` into `output` at `offset`. */
   mask(source: Uint8Array, mask: Uint8Array, output: Uint8Array, offset: number, length: number): void;

@@ -9,8 +9,8 @@
  */
 
 const net = require('net');
-const websocket = require('../driver');
-const deflate = require('../permessage-deflate');
+const websocket = require('oxws/driver');
+const deflate = require('oxws/permessage-deflate');
 
 const [base = 'ws://127.0.0.1:9001', agent = 'oxws-driver'] = process.argv.slice(2);
 

@@ -12,10 +12,10 @@
  */
 
 const http = require('http');
-const websocket = require('../driver');
+const websocket = require('oxws/driver');
 
 const deflate = process.argv.includes('--deflate')
-  ? require('../permessage-deflate')
+  ? require('oxws/permessage-deflate')
   : process.argv.includes('--npm-deflate')
     ? require('permessage-deflate')
     : null;

@@ -9,7 +9,7 @@
  */
 
 const net = require('net');
-const websocket = require('../driver');
+const websocket = require('oxws/driver');
 
 const server = net.createServer((connection) => {
   const driver = websocket.server();

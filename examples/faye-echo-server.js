@@ -9,10 +9,10 @@
  */
 
 const http = require('http');
-const WebSocket = require('../faye');
+const WebSocket = require('oxws/faye');
 
 const EventSource = WebSocket.EventSource;
-const extensions = process.argv.includes('--deflate') ? [require('../permessage-deflate')] : [];
+const extensions = process.argv.includes('--deflate') ? [require('oxws/permessage-deflate')] : [];
 const port = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) || 8000);
 
 const server = http.createServer((request, response) => {

@@ -1,5 +1,5 @@
 // Compile-time checks for `oxws/driver` and the driver statics of the main export.
-import driver = require('../driver');
+import driver = require('./driver');
 import WebSocket = require('../index');
 import * as net from 'net';
 import * as http from 'http';

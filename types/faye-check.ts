@@ -1,6 +1,6 @@
 // Compile-time checks for `oxws/faye`, `oxws/eventsource` and the faye statics.
-import Faye = require('../faye');
-import EventSource = require('../eventsource');
+import Faye = require('./faye');
+import EventSource = require('./eventsource');
 import WebSocket = require('../index');
 import * as http from 'http';
 

@@ -18,8 +18,8 @@ import * as http from 'http';
 import * as https from 'https';
 import * as net from 'net';
 import { Duplex } from 'stream';
-import bufferutil = require('../bufferutil');
-import isValidUTF8 = require('../utf-8-validate');
+import bufferutil = require('./bufferutil');
+import isValidUTF8 = require('./utf-8-validate');
 
 // Compile-time assertions.
 type Equals<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;

@@ -5,7 +5,7 @@ const crypto = require('crypto');
 const { describe, it } = require('node:test');
 
 const fallback = require('bufferutil/fallback');
-const ours = require('../../bufferutil');
+const ours = require('oxws/bufferutil');
 const main = require('../..');
 const native = require('../../lib/native');
 
@@ -133,7 +133,7 @@ describe("bufferutil drop-in with Node's http.websocketMask / websocketUnmask", 
       if (real.unmask) return real.unmask(buffer, key);
       for (let i = 0; i < buffer.length; i++) buffer[i] ^= key[i & 3];
     };
-    const ours = require(${JSON.stringify(require.resolve('../../bufferutil'))});
+    const ours = require(${JSON.stringify(require.resolve('oxws/bufferutil'))});
     const data = require('crypto').randomBytes(65536);
     const key = Buffer.from([0x6d, 0xb6, 0xb2, 0x80]);
     const longKey = Buffer.from([0x6d, 0xb6, 0xb2, 0x80, 1, 2]);

@@ -28,6 +28,7 @@ const MISSING = '/nonexistent/oxws.node';
  */
 function runWithoutAddon(script) {
   const result = spawnSync(process.execPath, ['-e', script], {
+    cwd: root,
     env: { ...process.env, OXWS_NATIVE_PATH: MISSING },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -63,7 +64,7 @@ describe('accelerators without the native addon', () => {
     // This process has the addon: these are the native path's results, checked against the
     // JavaScript reference implementations.
     assert.strictEqual(typeof require('../../lib/native').mask, 'function', 'the addon loads here');
-    expected = runCases(require('../../bufferutil'), require('../../utf-8-validate'), data, key, texts);
+    expected = runCases(require('oxws/bufferutil'), require('oxws/utf-8-validate'), data, key, texts);
     assert.deepStrictEqual(expected, runCases(fallback, utf8Fallback, data, key, texts));
     assert.ok(expected.verdicts.includes(true) && expected.verdicts.includes(false));
   });
@@ -111,8 +112,8 @@ describe('accelerators without the native addon', () => {
         }
       };
 
-      const bufferutil = require(path.join(root, 'bufferutil'));
-      const isValidUTF8 = require(path.join(root, 'utf-8-validate'));
+      const bufferutil = require('oxws/bufferutil');
+      const isValidUTF8 = require('oxws/utf-8-validate');
       const { runCases } = require(path.join(root, '__test__', 'accel', 'fixtures', 'cases'));
       const input = JSON.parse(fs.readFileSync(${JSON.stringify(inputFile)}, 'utf8'));
       const data = Buffer.from(input.data, 'base64');
@@ -154,7 +155,7 @@ describe('accelerators without the native addon', () => {
 
   it('throws the same TypeError for a short key as with the addon', () => {
     const script = `
-      const bufferutil = require(${JSON.stringify(path.join(root, 'bufferutil'))});
+      const bufferutil = require('oxws/bufferutil');
       const big = Buffer.alloc(1000);
       const errors = [];
       for (const call of [
@@ -170,7 +171,7 @@ describe('accelerators without the native addon', () => {
       }
       process.stdout.write(JSON.stringify(errors));
     `;
-    const ours = require('../../bufferutil');
+    const ours = require('oxws/bufferutil');
     const big = Buffer.alloc(1000);
     assert.throws(() => ours.unmask(big, Buffer.alloc(2)), { name: 'TypeError', message: 'The mask must be at least 4 bytes' });
     assert.deepStrictEqual(runWithoutAddon(script), [

@@ -6,7 +6,7 @@ const { isUtf8 } = require('buffer');
 const { describe, it } = require('node:test');
 
 const fallback = require('utf-8-validate/fallback');
-const isValidUTF8 = require('../../utf-8-validate');
+const isValidUTF8 = require('oxws/utf-8-validate');
 const main = require('../..');
 const native = require('../../lib/native');
 

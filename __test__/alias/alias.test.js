@@ -51,10 +51,19 @@ function packWithAddon(dir) {
   return path.join(out, name);
 }
 
+/** One packed tarball for every test in this file (packing builds the addon). */
+let packed = null;
+const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'oxws-pack-'));
+test.after(() => fs.rmSync(packDir, { recursive: true, force: true }));
+function tarballOnce() {
+  if (packed === null) packed = packWithAddon(packDir);
+  return packed;
+}
+
 test('all five names aliased to oxws: unmodified programs run', { timeout: 300000 }, (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oxws-alias-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const tarball = packWithAddon(dir);
+  const tarball = tarballOnce();
   const app = path.join(dir, 'app');
   fs.mkdirSync(app);
   const spec = `file:${tarball}`;
@@ -65,6 +74,7 @@ test('all five names aliased to oxws: unmodified programs run', { timeout: 30000
         name: 'alias-app',
         private: true,
         dependencies: {
+          oxws: spec,
           ws: spec,
           'faye-websocket': spec,
           'websocket-driver': spec,
@@ -120,4 +130,71 @@ test('all five names aliased to oxws: unmodified programs run', { timeout: 30000
     data: true,
     driverIsAlias: true
   });
+
+  // Under its own name, every subpath resolves through `exports` from CJS and ESM.
+  const cjs = run('subpaths-cjs.js');
+  assert.deepStrictEqual(cjs, {
+    oxws: 'function',
+    'oxws/ws': 'function',
+    'oxws/driver': 'object',
+    'oxws/websocket-driver': 'object',
+    'oxws/permessage-deflate': 'object',
+    'oxws/faye': 'function',
+    'oxws/faye-websocket': 'function',
+    'oxws/eventsource': 'function',
+    'oxws/bufferutil': 'object',
+    'oxws/utf-8-validate': 'function',
+    'oxws/lib/websocket/driver/headers': 'function',
+    'oxws/package.json': 'object',
+    sameDriver: true,
+    sameFaye: true,
+    deflateName: 'permessage-deflate',
+    mask: 'function'
+  });
+  assert.deepStrictEqual(run('subpaths-esm.mjs'), {
+    ws: true,
+    driver: true,
+    deflate: 'permessage-deflate',
+    faye: true,
+    eventsource: true,
+    bufferutil: true,
+    utf8: true
+  });
+});
+
+test('every name has its types under TypeScript node10, node16 and bundler resolution', { timeout: 300000 }, (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oxws-types-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const tarball = tarballOnce();
+  const app = path.join(dir, 'app');
+  fs.mkdirSync(app);
+  fs.writeFileSync(
+    path.join(app, 'package.json'),
+    JSON.stringify({ name: 'types-app', private: true, dependencies: { oxws: `file:${tarball}` } })
+  );
+  execFileSync(npm, ['install', '--no-audit', '--no-fund', '--offline'], {
+    cwd: app,
+    env: { ...process.env, OXWS_SKIP_BUILD: '1' },
+    stdio: ['ignore', 'ignore', 'inherit']
+  });
+  for (const file of ['types-cjs.ts', 'types-esm.ts']) {
+    fs.copyFileSync(path.join(__dirname, 'programs', file), path.join(app, file));
+  }
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const typeRoots = path.join(root, 'node_modules', '@types');
+  const configs = [
+    ['types-cjs.ts', { module: 'commonjs', moduleResolution: 'node10' }],
+    ['types-cjs.ts', { module: 'node16', moduleResolution: 'node16' }],
+    ['types-esm.ts', { module: 'esnext', moduleResolution: 'bundler', esModuleInterop: true }]
+  ];
+  for (const [file, options] of configs) {
+    const args = [tsc, '--noEmit', '--strict', '--target', 'es2022', '--types', 'node', '--typeRoots', typeRoots];
+    for (const [key, value] of Object.entries(options)) args.push(`--${key}`, String(value));
+    args.push(file);
+    try {
+      execFileSync(process.execPath, args, { cwd: app, stdio: 'pipe' });
+    } catch (err) {
+      assert.fail(`${options.moduleResolution}: ${err.stdout}${err.stderr}`);
+    }
+  }
 });

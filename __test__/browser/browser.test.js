@@ -18,8 +18,8 @@ const http = require('http');
 const path = require('path');
 const { spawn } = require('child_process');
 const WebSocket = require('../..');
-const Faye = require('../../faye');
-const driver = require('../../driver');
+const Faye = require('oxws/faye');
+const driver = require('oxws/driver');
 
 const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
 const executablePath = CANDIDATES.find((p) => fs.existsSync(p));
@@ -68,12 +68,12 @@ describe('in Chromium', { skip }, () => {
       if (req.url === '/ws') plain.handleUpgrade(req, socket, head, (ws) => plain.emit('connection', ws, req));
       else if (req.url === '/ws-deflate') deflate.handleUpgrade(req, socket, head, (ws) => deflate.emit('connection', ws, req));
       else if (req.url === '/faye') {
-        const ws = new Faye(req, socket, head, [], { extensions: [require('../../permessage-deflate')], maxLength: 1 << 25 });
+        const ws = new Faye(req, socket, head, [], { extensions: [require('oxws/permessage-deflate')], maxLength: 1 << 25 });
         ws.pipe(ws);
         ws.on('close', (e) => closes.push(['faye', e.code, e.reason]));
       } else if (req.url === '/driver') {
         const d = driver.http(req, { maxLength: 1 << 25 });
-        d.addExtension(require('../../permessage-deflate'));
+        d.addExtension(require('oxws/permessage-deflate'));
         d.io.write(head);
         socket.pipe(d.io).pipe(socket);
         d.messages.pipe(d.messages);

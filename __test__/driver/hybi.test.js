@@ -448,7 +448,7 @@ test.describe('hybi driver: same events and bytes as websocket-driver 0.8.0', ()
 
 test.describe('hybi driver: the closing state, against websocket-driver 0.8.0', () => {
   const deflate = require('permessage-deflate');
-  const nativeDeflate = require('../../permessage-deflate');
+  const nativeDeflate = require('oxws/permessage-deflate');
   const { UpHybi } = require('./helpers');
 
   /**

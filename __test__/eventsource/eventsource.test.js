@@ -11,7 +11,7 @@ const assert = require('node:assert');
 const http = require('http');
 const net = require('net');
 const EventSourceClient = require('eventsource');
-const EventSource = require('../../eventsource');
+const EventSource = require('oxws/eventsource');
 const UpstreamEventSource = require('faye-websocket').EventSource;
 const Main = require('../..');
 

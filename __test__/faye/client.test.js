@@ -10,7 +10,7 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const net = require('net');
-const Faye = require('../../faye');
+const Faye = require('oxws/faye');
 const { ca, echoServer, proxyServer, once } = require('./helpers');
 
 /**

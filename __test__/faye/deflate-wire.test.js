@@ -20,11 +20,11 @@ const test = require('node:test');
 const assert = require('node:assert');
 const http = require('http');
 const net = require('net');
-const Faye = require('../../faye');
+const Faye = require('oxws/faye');
 const UpstreamFaye = require('faye-websocket');
 const upstreamDriver = require('websocket-driver');
 const npmDeflate = require('permessage-deflate');
-const nativeDeflate = require('../../permessage-deflate');
+const nativeDeflate = require('oxws/permessage-deflate');
 const { listen } = require('./helpers');
 
 /** xorshift32: deterministic test data. */

@@ -10,7 +10,7 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const http = require('http');
-const Faye = require('../../faye');
+const Faye = require('oxws/faye');
 const Main = require('../..');
 const UpstreamFaye = require('faye-websocket');
 const API = require('../../lib/faye/api');
@@ -152,7 +152,7 @@ test('unknown options throw; allowDrafts is accepted', async () => {
 });
 
 test('extensions: npm permessage-deflate and oxws/permessage-deflate, with a ws client', async (t) => {
-  for (const ext of [require('permessage-deflate'), require('../../permessage-deflate')]) {
+  for (const ext of [require('permessage-deflate'), require('oxws/permessage-deflate')]) {
     const { client } = await pair(t, {
       socketOptions: { extensions: [ext] },
       onSocket: (ws) => ws.pipe(ws)

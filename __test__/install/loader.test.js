@@ -123,16 +123,16 @@ test('an addon for another architecture or OS is reported', linuxOnly, (t) => {
 
 test('the bufferutil and utf-8-validate shapes load without an addon; the rest throws the error', () => {
   const script =
-    "const out = {}; for (const m of ['./bufferutil', './utf-8-validate', '.', './driver', './faye']) {" +
+    "const out = {}; for (const m of ['oxws/bufferutil', 'oxws/utf-8-validate', 'oxws', 'oxws/driver', 'oxws/faye']) {" +
     ' try { require(m); out[m] = "loaded" } catch (e) { out[m] = e.code } } console.log(JSON.stringify(out))';
   const result = child('/nonexistent/oxws.node', script);
   assert.strictEqual(result.status, 0, result.stderr);
   assert.deepStrictEqual(JSON.parse(result.stdout), {
-    './bufferutil': 'loaded',
-    './utf-8-validate': 'loaded',
-    '.': 'ERR_OXWS_NATIVE_ADDON',
-    './driver': 'ERR_OXWS_NATIVE_ADDON',
-    './faye': 'ERR_OXWS_NATIVE_ADDON'
+    'oxws/bufferutil': 'loaded',
+    'oxws/utf-8-validate': 'loaded',
+    oxws: 'ERR_OXWS_NATIVE_ADDON',
+    'oxws/driver': 'ERR_OXWS_NATIVE_ADDON',
+    'oxws/faye': 'ERR_OXWS_NATIVE_ADDON'
   });
 });
 

@@ -13,9 +13,9 @@ const net = require('net');
 const zlib = require('zlib');
 const { describe, it } = require('node:test');
 
-const driver = require('../../driver');
-const Faye = require('../../faye');
-const nativeDeflate = require('../../permessage-deflate');
+const driver = require('oxws/driver');
+const Faye = require('oxws/faye');
+const nativeDeflate = require('oxws/permessage-deflate');
 const npmDeflate = require('permessage-deflate');
 const { closeAfterAll } = require('../helpers/cleanup');
 
