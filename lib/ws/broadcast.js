@@ -87,9 +87,7 @@ function broadcast(sockets, data, options = {}) {
     if (
       !ws._isServer ||
       !bytes ||
-      sender._state !== 0 ||
-      sender._queue.length !== 0 ||
-      !sender._firstFragment
+      !sender.isIdle()
     ) {
       if (ws._maxBackpressure > 0 && !backpressure.admit(ws, backpressure.sizeOf(data))) continue;
       ws.send(data, { binary, compress });

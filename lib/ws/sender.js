@@ -49,6 +49,28 @@ class Sender {
   }
 
   /**
+   * Whether a whole message may be framed around this Sender (by `broadcast()` or the
+   * nativeIO fast path) without changing the order of what is sent: no Blob is being read,
+   * nothing is queued, and no fragmented message is open. (oxws; ws has no such method.)
+   *
+   * @return {Boolean} Idle
+   * @public
+   */
+  isIdle() {
+    return this._state === DEFAULT && this._queue.length === 0 && this._firstFragment;
+  }
+
+  /**
+   * Whether masking keys come from the user's `generateMask` (so only this Sender can mask).
+   *
+   * @return {Boolean} A `generateMask` function was given
+   * @public
+   */
+  hasMaskGenerator() {
+    return this._generateMask !== undefined;
+  }
+
+  /**
    * Frames `data` (ws's `Sender.frame`).
    *
    * @param {(Buffer|String)} data The payload

@@ -1053,8 +1053,7 @@ function receiverOnMessage(data, isBinary) {
  */
 function sendFramed(websocket, data, options, cb) {
   const sender = websocket._sender;
-  // `_state` 0 is the Sender's DEFAULT: no Blob being read, nothing queued.
-  if (sender._state !== 0 || !sender._firstFragment || websocket._maxBackpressure > 0) return false;
+  if (!sender.isIdle() || websocket._maxBackpressure > 0) return false;
 
   let length;
   if (typeof data === 'string') length = Buffer.byteLength(data);
@@ -1075,7 +1074,7 @@ function sendFramed(websocket, data, options, cb) {
     else if ('binary' in options) binary = false;
   }
   // Keys from the user's `generateMask` are applied by the general path.
-  if (masked && sender._generateMask !== undefined) return false;
+  if (masked && sender.hasMaskGenerator()) return false;
 
   websocket._frameSocket.writeFrame(binary ? 0x82 : 0x81, data, length, masked, cb);
   return true;
