@@ -71,15 +71,13 @@ fn resolve(decoder: &mut Decoder, chunk: &[u8], events: &[Event], out: &mut Vec<
       }
       Event::Ping(p) => Resolved::Ping(bytes(decoder, chunk, p, false)),
       Event::Pong(p) => Resolved::Pong(bytes(decoder, chunk, p, false)),
-      Event::Close { code, reason } => {
-        let data = bytes(decoder, chunk, reason, false);
-        // A held close payload includes the code bytes.
-        let reason = if matches!(reason, Payload::Held) && data.len() >= 2 {
-          data[2..].to_vec()
-        } else {
-          data
-        };
-        Resolved::Close(code, reason)
+      Event::Close {
+        code,
+        payload,
+        reason_start,
+      } => {
+        let data = bytes(decoder, chunk, payload, false);
+        Resolved::Close(code, data[reason_start..].to_vec())
       }
     });
   }

@@ -172,7 +172,7 @@ impl Driver {
           } | Event::Ping(Payload::Held)
             | Event::Pong(Payload::Held)
             | Event::Close {
-              reason: Payload::Held,
+              payload: Payload::Held,
               ..
             }
         );
@@ -244,48 +244,38 @@ impl Driver {
         Payload::Chunk { start, end } => range(start, end),
         Payload::Held => self.decoder.control_payload().to_vec(),
       }),
-      Event::Close { code, reason } if self.config.raw_close => {
-        // Raw: the reason covers the whole payload, the code is its first two bytes.
-        let payload = match reason {
+      Event::Close {
+        code,
+        payload,
+        reason_start,
+      } => {
+        // The whole payload, held or in the chunk alike; the reason starts at `reason_start`.
+        let whole = match payload {
           Payload::Chunk { start, end } => range(start, end),
           Payload::Held => self.decoder.control_payload().to_vec(),
         };
-        assert_eq!(code, close::peek_code(&payload), "raw close code");
+        assert!(reason_start <= whole.len(), "reason start past the payload");
+        if self.config.raw_close {
+          // Raw: the reason covers the whole payload, the code is its first two bytes.
+          assert_eq!(reason_start, 0, "raw close with a reason start");
+          assert_eq!(code, close::peek_code(&whole), "raw close code");
+        } else if whole.is_empty() {
+          assert_eq!(code, NO_STATUS);
+          assert_eq!(reason_start, 0);
+        } else {
+          assert!(whole.len() >= 2, "close payload of 1 byte");
+          assert_eq!(reason_start, 2, "close reason overlaps the code");
+          assert_eq!(
+            u16::from_be_bytes([whole[0], whole[1]]),
+            code,
+            "close code does not match the payload's first 2 bytes"
+          );
+        }
         Resolved::Close {
           code,
-          reason: payload,
+          reason: whole[reason_start..].to_vec(),
         }
       }
-      Event::Close { code, reason } => Resolved::Close {
-        code,
-        reason: match reason {
-          Payload::Chunk { start, end } => {
-            let r = range(start, end);
-            if code == NO_STATUS {
-              assert!(r.is_empty(), "1005 with a reason");
-            } else {
-              assert!(start >= pos + 2, "close reason overlaps the code");
-              assert_eq!(
-                u16::from_be_bytes([chunk[start - 2], chunk[start - 1]]),
-                code,
-                "close code does not match the 2 bytes before the reason"
-              );
-            }
-            r
-          }
-          Payload::Held => {
-            let p = self.decoder.control_payload();
-            if p.is_empty() {
-              assert_eq!(code, NO_STATUS);
-              Vec::new()
-            } else {
-              assert!(p.len() >= 2, "held close payload of 1 byte");
-              assert_eq!(u16::from_be_bytes([p[0], p[1]]), code);
-              p[2..].to_vec()
-            }
-          }
-        },
-      },
     }
   }
 

@@ -110,8 +110,6 @@ class FrameReceiver {
    */
   constructor(handler, options = {}) {
     const config = decoderConfig(options);
-    // Where the reason starts in a held close payload (raw: the whole payload).
-    this._reasonStart = options.rawClose ? 0 : 2;
 
     this._native = new native.Receiver(
       config.bits,
@@ -218,11 +216,10 @@ class FrameReceiver {
           case KIND_CLOSE: {
             const code = c & 0xffff;
             // A view of the chunk: callers that keep it copy it (ws 8.22.1 copies the
-            // reason so that it does not pin the socket chunk).
+            // reason so that it does not pin the socket chunk). Held: `a` is where the reason
+            // starts in the whole close payload.
             const reason =
-              c >> 16
-                ? this._native.controlPayload().subarray(this._reasonStart)
-                : chunk.subarray(a, b);
+              c >> 16 ? this._native.controlPayload().subarray(a) : chunk.subarray(a, b);
             handler.onClose(code, reason);
             return false;
           }

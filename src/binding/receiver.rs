@@ -11,8 +11,9 @@
 //!   KIND_TEXT / KIND_BINARY  a = start, b = end, c = FLAG_HELD | FLAG_COMPRESSED
 //!                            (held: a = 0, b = the message's length, -1 past 2 GiB)
 //!   KIND_PING / KIND_PONG    a = start, b = end, c = FLAG_HELD
-//!   KIND_CLOSE               a = start, b = end (the reason, or the whole payload when
-//!                            raw), c = code | FLAG_HELD << 16
+//!   KIND_CLOSE               a = start, b = end of the reason (the whole payload when
+//!                            raw), c = code | FLAG_HELD << 16 (held: a = where the reason
+//!                            starts in `controlPayload()`, the whole close payload)
 //!   KIND_ERROR               a = error index, b = detail, c = close status
 //! ```
 //!
@@ -95,8 +96,17 @@ impl EventSink for Slots<'_> {
         let (a, b, held) = range(p);
         self.write(KIND_PONG, a, b, held)
       }
-      Event::Close { code, reason } => {
-        let (a, b, held) = range(reason);
+      Event::Close {
+        code,
+        payload,
+        reason_start,
+      } => {
+        // The reason: a range of the chunk, or, held, where it starts in `controlPayload()`.
+        let skip = reason_start as i32;
+        let (a, b, held) = match range(payload) {
+          (start, end, 0) => (start + skip, end, 0),
+          (_, _, held) => (skip, 0, held),
+        };
         self.write(KIND_CLOSE, a, b, i32::from(code) | held << 16)
       }
     }

@@ -204,18 +204,20 @@ impl Conn {
               Payload::Held => out.push_data(kind, id, &[decoder.control_payload()]),
             }
           }
-          Event::Close { code, reason } => {
-            let code = code.to_be_bytes();
-            match reason {
-              Payload::Chunk { start, end } => {
-                out.push_data(kind::CLOSE, id, &[&code, &chunk[start..end]])
-              }
-              // A held close payload starts with its code.
-              Payload::Held => match decoder.control_payload() {
-                whole if whole.len() >= 2 => out.push_data(kind::CLOSE, id, &[whole]),
-                _ => out.push_data(kind::CLOSE, id, &[&code]),
-              },
-            }
+          Event::Close {
+            code,
+            payload,
+            reason_start,
+          } => {
+            let whole = match payload {
+              Payload::Chunk { start, end } => &chunk[start..end],
+              Payload::Held => decoder.control_payload(),
+            };
+            out.push_data(
+              kind::CLOSE,
+              id,
+              &[&code.to_be_bytes(), &whole[reason_start..]],
+            );
             self.concluded = true;
           }
         }

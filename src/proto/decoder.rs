@@ -56,13 +56,17 @@ pub enum Event {
   Ping(Payload),
   /// A pong.
   Pong(Payload),
-  /// A valid close frame. `reason` covers the reason only (not the 2 code bytes), or the
-  /// whole unchecked payload with [`Config::raw_close`].
+  /// A valid close frame. `payload` is the whole close payload, code bytes included, held or
+  /// in the chunk alike; the reason is `payload[reason_start..]`.
   Close {
     /// The status code, or 1005 when the frame had no payload.
     code: u16,
-    /// The close reason (UTF-8 unless validation is skipped).
-    reason: Payload,
+    /// The whole payload (the reason is UTF-8 checked unless validation is skipped or
+    /// [`Config::raw_close`] is set).
+    payload: Payload,
+    /// Where the reason starts in `payload`: 2 after a status code, 0 for an empty payload
+    /// and with [`Config::raw_close`] (then the whole payload is unchecked).
+    reason_start: usize,
   },
 }
 
@@ -669,18 +673,13 @@ impl Decoder {
         } else {
           close::parse(bytes, self.config.skip_utf8_validation)?
         };
-        let reason = match payload {
-          Payload::Chunk { start, end } => Payload::Chunk {
-            start: (start + parsed.reason_start).min(end),
-            end,
-          },
-          Payload::Held => Payload::Held,
-        };
+        let reason_start = parsed.reason_start.min(bytes.len());
         self.end_frame();
         self.stage = Stage::Closed;
         sink.event(Event::Close {
           code: parsed.code,
-          reason,
+          payload,
+          reason_start,
         });
         return Ok(Step::Yield(next));
       }
