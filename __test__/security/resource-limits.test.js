@@ -1,7 +1,7 @@
 'use strict';
 
 /**
- * Resource limits a hostile peer runs into (README "Limits"): the server-side handshake
+ * Resource limits a hostile peer runs into (README "Options and limits"): the server-side handshake
  * timeout (half a request, no request at all), a flood of 10,000 idle TCP connections, a peer
  * that never reads (maxBackpressure) and a peer that pings as fast as it can while reading.
  * Everything runs on 127.0.0.1, bounded in count and time.
