@@ -56,7 +56,7 @@ fn connect(io: &mut Io, head: Vec<u8>) -> (TcpStream, u32) {
   let peer = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
   let (accepted, _) = listener.accept().unwrap();
   let id = io
-    .adopt(accepted.as_raw_fd(), head, Some(server_decoder()))
+    .adopt(accepted.as_raw_fd(), head, server_decoder())
     .unwrap();
   drop(accepted); // the duplicate keeps the connection open
   peer
@@ -207,7 +207,7 @@ fn writing_to_a_closed_peer_reports_an_error_then_closed() {
 #[test]
 fn adopting_a_bad_descriptor_fails() {
   let mut io = Io::new(|| {}).unwrap();
-  assert!(io.adopt(-1, Vec::new(), Some(server_decoder())).is_err());
+  assert!(io.adopt(-1, Vec::new(), server_decoder()).is_err());
 }
 
 #[test]
