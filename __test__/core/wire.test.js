@@ -33,7 +33,7 @@ describe('shared numbers (lib/core/wire.js)', () => {
     distinct([receiver.kindText, receiver.kindBinary, receiver.kindPing, receiver.kindPong, receiver.kindClose, receiver.kindError]);
     distinct([receiver.optClient, receiver.optMaskingOptional, receiver.optSkipUtf8, receiver.optRsv1, receiver.optRawClose]);
     distinct([sender.flagFin, sender.flagRsv1, sender.flagMask, sender.flagRandomMask, sender.flagHeaderOnly]);
-    distinct([nio.data, nio.written, nio.end, nio.finished, nio.error, nio.closed, nio.text, nio.binary, nio.ping, nio.pong, nio.close, nio.protocolError]);
+    distinct([nio.written, nio.end, nio.finished, nio.error, nio.closed, nio.text, nio.binary, nio.ping, nio.pong, nio.close, nio.protocolError]);
     distinct([headerList.grammarWsExtensions, headerList.grammarDriverExtensions, headerList.grammarSubprotocols]);
     distinct([headerList.scanOk, headerList.scanUnexpectedCharacter, headerList.scanUnexpectedEnd, headerList.scanDuplicate, headerList.scanInvalid]);
   });

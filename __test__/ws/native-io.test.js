@@ -92,6 +92,12 @@ describe('nativeIO', () => {
     wss.close();
   });
 
+  it("nioAdopt takes only the receiver's option bits (-1 is refused before the socket is touched)", () => {
+    const native = require('../../lib/native');
+    assert.throws(() => native.nioAdopt(-1, Buffer.alloc(0), -1, 0, 0, 0, 0, false), /nioAdopt options 0xffffffff has unknown bits/);
+    assert.throws(() => native.nioAdopt(-1, Buffer.alloc(0), 32, 0, 0, 0, 0, false), /unknown bits/);
+  });
+
   it('fragments, pings and pongs, and a close from the server', async () => {
     const wss = await echoServer();
     const { ws, sws } = await connect(wss);

@@ -15,7 +15,6 @@ const { NativeSocket } = require('./socket');
 
 /** Event kinds (see `src/nio/mod.rs`). */
 const {
-  data: DATA,
   written: WRITTEN,
   end: END,
   finished: FINISHED,
@@ -78,7 +77,7 @@ function onEvents() {
 
 /**
  * Dispatches the backlog. If a listener throws, the rest is dispatched on the next tick and
- * the error propagates (as it would from a socket's `'data'` listener), so no event is lost.
+ * the error propagates (as it would from a Node socket's listener), so no event is lost.
  *
  * @private
  */
@@ -92,9 +91,6 @@ function dispatch() {
       const socket = sockets.get(id);
       if (socket === undefined) continue;
       switch (events[i]) {
-        case DATA:
-          socket._onData(data.subarray(events[i + 2], events[i + 2] + events[i + 3]));
-          break;
         case WRITTEN:
           socket._onWritten(events[i + 3]);
           break;
@@ -157,7 +153,7 @@ function canAdopt(socket) {
  *
  * @param {net.Socket} socket An upgraded socket that `canAdopt()` accepts
  * @param {Buffer} head Bytes already read after the request
- * @param {Object} [decode] Decode WebSocket frames on the I/O thread (else raw `'data'`)
+ * @param {Object} decode How the I/O thread decodes the WebSocket frames it reads
  * @param {Object} decode.config `decoderConfig()` of `lib/core/receiver`
  * @param {Object} [decode.inflate] `{ windowBits, noContextTakeover }` for permessage-deflate
  * @return {NativeSocket} The stand-in (every byte Node had read goes to the I/O thread first)
@@ -178,20 +174,19 @@ function adopt(socket, head, decode) {
     localPort: socket.localPort
   };
   socket.setNoDelay(true);
-  const config = decode ? decode.config : null;
-  const inflate = decode && decode.inflate;
+  const { config, inflate } = decode;
   const id = native.nioAdopt(
     socket._handle.fd,
     chunks.length === 1 ? chunks[0] : Buffer.concat(chunks),
-    config ? config.bits : -1,
-    config ? config.maxPayload : 0,
-    config ? config.maxFragments : 0,
-    config ? config.maxBufferedChunks : 0,
+    config.bits,
+    config.maxPayload,
+    config.maxFragments,
+    config.maxBufferedChunks,
     inflate ? inflate.windowBits : 0,
     inflate ? inflate.noContextTakeover : false
   );
   socket.destroy();
-  const stand = new NativeSocket(id, info, !!decode);
+  const stand = new NativeSocket(id, info);
   sockets.set(id, stand);
   return stand;
 }

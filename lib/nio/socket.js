@@ -7,12 +7,12 @@
  * uses and that applications read: `remoteAddress`, `remotePort`, `remoteFamily`,
  * `localAddress`, `localPort`, `address()`, `setNoDelay()`, `setKeepAlive()`,
  * `setTimeout()`, `write()` / `cork()` / `uncork()` / `end()` / `destroy()`,
- * `pause()` / `resume()`, `bufferSize` / `writableLength`, and the events `data`, `end`,
- * `drain`, `finish`, `error`, `close`, `timeout`.
+ * `pause()` / `resume()`, `bufferSize` / `writableLength`, and the events `end`, `drain`,
+ * `finish`, `error`, `close`, `timeout`.
  *
- * When the I/O thread decodes frames (the ws API's connections), it never emits `'data'`:
- * decoded messages, control frames and protocol errors go to the receiver given to
- * `setFrameSink()`, held like data while paused.
+ * It never emits `'data'`: the I/O thread decodes the frames it reads, and the decoded
+ * messages, control frames and protocol errors go to the receiver given to `setFrameSink()`,
+ * held while paused.
  *
  * Writes are collected per tick and handed over in one native call for all sockets: a
  * socket whose I/O task has nothing queued is written right away on this thread, the rest is
@@ -27,8 +27,8 @@ const util = require('util');
 const native = require('../native');
 const wire = require('../core/wire');
 
-/** Read event kinds held while paused (`src/nio/mod.rs`; frames keep their own kinds). */
-const { data: DATA, protocolError: PROTOCOL_ERROR } = wire.nio;
+/** The protocol error's kind among the read events held while paused (`src/nio/mod.rs`). */
+const { protocolError: PROTOCOL_ERROR } = wire.nio;
 
 /** Bytes queued above which `write()` returns false (and `'drain'` follows), as net.Socket. */
 const HIGH_WATER_MARK = 16 * 1024;
@@ -218,12 +218,12 @@ class NativeSocket extends EventEmitter {
   /**
    * @param {Number} id The connection id in the I/O thread
    * @param {Object} info Addresses read from the Node socket before it was released
-   * @param {Boolean} decodes The I/O thread decodes WebSocket frames (see `setFrameSink()`)
    */
-  constructor(id, info, decodes) {
+  constructor(id, info) {
     super();
     this._id = id;
-    this._decodes = decodes;
+    /** The I/O thread decodes the WebSocket frames (see `setFrameSink()`). */
+    this._decodes = true;
     this._frameSink = null;
     this.remoteAddress = info.remoteAddress;
     this.remotePort = info.remotePort;
@@ -242,12 +242,12 @@ class NativeSocket extends EventEmitter {
     this._callbacks = []; // [end offset, cb] pairs, in order
     this._needDrain = false;
     this._paused = false;
-    this._buffered = []; // [kind, data | a, b] records that arrived while paused
+    this._buffered = []; // [kind, data | index, detail] read events that arrived while paused
     this._endPending = false;
     this._timeout = 0;
     this._timer = null;
     this._writableState = new WritableState(this);
-    this._readableState = new ReadableState(this);
+    this._readableState = new ReadableState();
   }
 
   /** Bytes written but not yet taken by the kernel. */
@@ -385,7 +385,7 @@ class NativeSocket extends EventEmitter {
     return this;
   }
 
-  /** Stops reading (chunks already on their way are held until `resume()`). */
+  /** Stops reading (events already on their way are held until `resume()`). */
   pause() {
     if (this._paused) return this;
     this._paused = true;
@@ -405,29 +405,6 @@ class NativeSocket extends EventEmitter {
   /** @return {Boolean} Whether reading is paused */
   isPaused() {
     return this._paused;
-  }
-
-  /**
-   * Puts bytes back in front of what is read next (delivered on the next tick).
-   *
-   * @param {Buffer} chunk The bytes
-   */
-  unshift(chunk) {
-    if (chunk.length === 0) return;
-    this._buffered.unshift([DATA, chunk, 0]);
-    if (!this._paused) process.nextTick(releaseBuffered, this);
-  }
-
-  /**
-   * Reads what was held while paused (used when the socket closes while paused).
-   *
-   * @return {(Buffer|null)} The bytes, or null
-   */
-  read() {
-    const raw = this._buffered.filter((record) => record[0] === DATA);
-    if (raw.length === 0) return null;
-    this._buffered = this._buffered.filter((record) => record[0] !== DATA);
-    return Buffer.concat(raw.map((record) => record[1]));
   }
 
   /**
@@ -493,11 +470,6 @@ class NativeSocket extends EventEmitter {
   _clearTimer() {
     if (this._timer) clearTimeout(this._timer);
     this._timer = null;
-  }
-
-  /** Bytes read (raw mode). @private */
-  _onData(chunk) {
-    this._deliver(DATA, chunk, 0);
   }
 
   /** A decoded frame event. @private */
@@ -572,12 +544,12 @@ class NativeSocket extends EventEmitter {
     this.readable = false;
     this.writable = false;
     this._clearTimer();
-    // Decoded events held while paused still reach the receiver (a closing Node socket's
-    // buffered bytes are fed to it the same way); raw bytes stay for `read()`.
-    if (this._frameSink !== null && this._buffered.some((record) => record[0] !== DATA)) {
+    // Events held while paused still reach the receiver (a closing Node socket's buffered
+    // bytes are fed to it the same way).
+    if (this._frameSink !== null && this._buffered.length) {
       const held = this._buffered;
-      this._buffered = held.filter((record) => record[0] === DATA);
-      for (const [kind, a, b] of held) if (kind !== DATA) emitRead(this, kind, a, b);
+      this._buffered = [];
+      for (const [kind, a, b] of held) emitRead(this, kind, a, b);
     }
     // Writes the kernel took call back without an error, the rest with one.
     this._needDrain = false;
@@ -608,15 +580,14 @@ function releaseBuffered(socket) {
 }
 
 /**
- * Emits raw bytes as `'data'`, or hands a decoded event to the frame sink.
+ * Hands a decoded event to the frame sink.
  *
  * @private
  */
 function emitRead(socket, kind, a, b) {
   if (socket._timer) socket._touch();
-  if (kind === DATA) socket.emit('data', a);
-  else if (socket._frameSink === null) return;
-  else if (kind === PROTOCOL_ERROR) socket._frameSink._nativeError(a, b);
+  if (socket._frameSink === null) return;
+  if (kind === PROTOCOL_ERROR) socket._frameSink._nativeError(a, b);
   else socket._frameSink._nativeFrame(kind, a);
 }
 
@@ -633,17 +604,14 @@ class WritableState {
   }
 }
 
-/** The parts of `socket._readableState` the ws API reads. */
+/**
+ * The parts of `socket._readableState` the ws API reads. No bytes are ever buffered (`length`
+ * stays 0): what arrives while paused is held as decoded events, for the frame sink.
+ */
 class ReadableState {
-  constructor(socket) {
-    this._socket = socket;
+  constructor() {
     this.endEmitted = false;
-  }
-
-  get length() {
-    let n = 0;
-    for (const record of this._socket._buffered) if (record[0] === DATA) n += record[1].length;
-    return n;
+    this.length = 0;
   }
 }
 

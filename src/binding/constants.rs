@@ -70,7 +70,6 @@ pub struct HeaderListWire {
 /// nativeIO event kinds of a batch and `head` bits of a write part (`src/nio/mod.rs`).
 #[napi(object)]
 pub struct NioWire {
-  pub data: u32,
   pub written: u32,
   pub end: u32,
   pub finished: u32,
@@ -169,7 +168,6 @@ pub fn wire_constants() -> WireConstants {
       token_protocol: crate::proto::header_list::TOKEN_PROTOCOL,
     },
     nio: NioWire {
-      data: nio::kind::DATA,
       written: nio::kind::WRITTEN,
       end: nio::kind::END,
       finished: nio::kind::FINISHED,

@@ -1,7 +1,7 @@
 //! Native socket I/O for JS (`lib/nio/`): converts arguments and calls `crate::nio`. The
 //! runtime is started once per thread that loads the addon (the main JS thread, or a worker).
 
-use super::receiver::config_from_options;
+use super::receiver::{config_from_options, OPT_ALL};
 use crate::nio::{Batch, Io};
 use crate::proto::Decoder;
 use napi::bindgen_prelude::*;
@@ -85,31 +85,34 @@ pub fn nio_start(on_events: Function<(), ()>) -> Result<()> {
 }
 
 /// Takes over a connected TCP socket by file descriptor (duplicated: the caller then closes
-/// its handle). `head`: bytes already read from it. `options`: -1 to report raw reads, else
-/// the receiver's option bits (with `maxPayload`, `maxFragments`, `maxBufferedChunks` as for
-/// `Receiver`) to decode them; `inflateWindowBits` (0 = none) and `noContextTakeover` turn on
-/// permessage-deflate. Returns the connection id.
+/// its handle). `head`: bytes already read from it. Everything read is decoded as by a
+/// `Receiver` with the same option bits (`options`; an unknown bit is an error), `maxPayload`,
+/// `maxFragments` and `maxBufferedChunks`; `inflateWindowBits` (0 = none) and
+/// `noContextTakeover` turn on permessage-deflate. Returns the connection id.
 #[napi]
 #[allow(clippy::too_many_arguments)]
 pub fn nio_adopt(
   env: Env,
   fd: i32,
   head: &[u8],
-  options: i32,
+  options: u32,
   max_payload: f64,
   max_fragments: u32,
   max_buffered_chunks: u32,
   inflate_window_bits: u32,
   no_context_takeover: bool,
 ) -> Result<u32> {
-  let decoder = u32::try_from(options).ok().map(|options| {
-    let config = config_from_options(options, max_payload, max_fragments, max_buffered_chunks);
-    let mut decoder = Decoder::new(config);
-    if inflate_window_bits > 0 {
-      decoder.enable_inflate(inflate_window_bits.clamp(8, 15) as u8, no_context_takeover);
-    }
-    decoder
-  });
+  if options & !OPT_ALL != 0 {
+    return Err(Error::new(
+      Status::InvalidArg,
+      format!("oxws: nioAdopt options {options:#x} has unknown bits"),
+    ));
+  }
+  let config = config_from_options(options, max_payload, max_fragments, max_buffered_chunks);
+  let mut decoder = Decoder::new(config);
+  if inflate_window_bits > 0 {
+    decoder.enable_inflate(inflate_window_bits.clamp(8, 15) as u8, no_context_takeover);
+  }
   with_io(|state| {
     let id = state
       .io

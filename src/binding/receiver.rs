@@ -47,6 +47,9 @@ pub(crate) const OPT_MASKING_OPTIONAL: u32 = 2;
 pub(crate) const OPT_SKIP_UTF8: u32 = 4;
 pub(crate) const OPT_RSV1: u32 = 8;
 pub(crate) const OPT_RAW_CLOSE: u32 = 16;
+/// Every option bit.
+pub(crate) const OPT_ALL: u32 =
+  OPT_CLIENT | OPT_MASKING_OPTIONAL | OPT_SKIP_UTF8 | OPT_RSV1 | OPT_RAW_CLOSE;
 
 /// Writes events into the JS-owned array.
 struct Slots<'a> {

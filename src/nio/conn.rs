@@ -49,8 +49,8 @@ struct Conn {
   reading: bool,
   ending: bool,
   finished: bool,
-  /// Decodes reads into WebSocket events (else they are reported raw).
-  decoder: Option<Decoder>,
+  /// Decodes reads into WebSocket events.
+  decoder: Decoder,
   /// A close frame or a protocol error ended the stream: later bytes are read and dropped.
   concluded: bool,
   /// Commands from the embedder (through the router).
@@ -159,7 +159,7 @@ impl Conn {
     self.inboxed >= CONNECTION_INBOX_MAX || self.shared.held.load(Ordering::SeqCst) >= INBOX_MAX
   }
 
-  /// Reports what was read: raw, or decoded (the decoder unmasks `chunk` in place).
+  /// Reports what was read, decoded (the decoder unmasks `chunk` in place).
   fn received(&mut self, chunk: &mut [u8]) {
     SCRATCH.with_borrow_mut(|scratch| {
       self.decode(chunk, scratch);
@@ -169,14 +169,10 @@ impl Conn {
 
   /// Turns a read into events in `scratch.batch`.
   fn decode(&mut self, chunk: &mut [u8], scratch: &mut Scratch) {
-    let (id, out) = (self.id, &mut scratch.batch);
-    let Some(decoder) = self.decoder.as_mut() else {
-      out.push_data(kind::DATA, id, &[chunk]);
-      return;
-    };
     if self.concluded {
       return;
     }
+    let (id, out, decoder) = (self.id, &mut scratch.batch, &mut self.decoder);
     let events = &mut scratch.events;
     let mut pos = 0;
     loop {
@@ -377,7 +373,7 @@ pub(super) async fn run(
   id: u32,
   stream: TcpStream,
   mut head: Vec<u8>,
-  decoder: Option<Decoder>,
+  decoder: Decoder,
   mailbox: Arc<Mailbox>,
   shared: Arc<Shared>,
 ) {

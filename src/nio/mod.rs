@@ -4,10 +4,10 @@
 //! Each connection has a task that reads whatever the socket has, writes its queue with
 //! vectored writes (the embedder writes a connection whose queue is empty itself, on its own
 //! thread: see [`Io::write_batch`]), and reports to one shared [`Inbox`]: bytes written, end of input, shutdown
-//! done, errors and close, and what was read: either raw chunks, or, when the connection was
-//! adopted with a [`Decoder`] (the sans-I/O core), decoded WebSocket events (messages already
-//! unmasked, validated and inflated, control frames, the protocol error that ends the stream),
-//! so the JS thread never sees frames. The embedder is told once whenever the inbox goes from empty to non-empty
+//! done, errors and close, and what was read, decoded by the connection's [`Decoder`] (the
+//! sans-I/O core) into WebSocket events (messages already unmasked, validated and inflated,
+//! control frames, the protocol error that ends the stream), so the JS thread never sees
+//! frames. The embedder is told once whenever the inbox goes from empty to non-empty
 //! ([`Io::new`]'s `wake`) and takes everything in one [`Io::take`], so the JS thread pays
 //! one cross-thread call per batch of events from any number of connections, not one per
 //! read.
@@ -26,8 +26,6 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Event kinds in [`Batch::events`] (each event is 4 `u32`: kind, connection id, a, b).
 pub mod kind {
-  /// Bytes read: `a` = offset in the batch's data, `b` = length.
-  pub const DATA: u32 = 0;
   /// Bytes written to the kernel: `b` = count.
   pub const WRITTEN: u32 = 1;
   /// The peer finished sending (FIN).
@@ -38,7 +36,7 @@ pub mod kind {
   pub const ERROR: u32 = 4;
   /// The connection is closed and forgotten; no event for this id follows.
   pub const CLOSED: u32 = 5;
-  /// A text message (decoding connections): `a` = offset, `b` = length.
+  /// A text message: `a` = offset in the batch's data, `b` = length.
   pub const TEXT: u32 = 6;
   /// A binary message: `a` = offset, `b` = length.
   pub const BINARY: u32 = 7;
@@ -53,10 +51,12 @@ pub mod kind {
   pub const PROTOCOL_ERROR: u32 = 11;
 }
 
-/// What the embedder takes from the inbox: the bytes of every `DATA` event, and the events.
+/// What the embedder takes from the inbox: the payloads of the messages and control frames,
+/// and the events.
 #[derive(Debug, Default)]
 pub struct Batch {
-  /// Concatenated payloads of the `DATA` events.
+  /// Concatenated payloads of the events that carry one (`TEXT`, `BINARY`, `PING`, `PONG`,
+  /// `CLOSE`).
   pub data: Vec<u8>,
   /// `[kind, id, a, b]` per event, in the order they happened.
   pub events: Vec<u32>,
@@ -146,7 +146,7 @@ const MOVE_AT_LEAST: usize = 64 * 1024;
 fn carries_data(kind: u32) -> bool {
   matches!(
     kind,
-    kind::DATA | kind::TEXT | kind::BINARY | kind::PING | kind::PONG | kind::CLOSE
+    kind::TEXT | kind::BINARY | kind::PING | kind::PONG | kind::CLOSE
   )
 }
 
@@ -445,9 +445,9 @@ impl Io {
 
   /// Takes over a connected TCP socket: `fd` is duplicated (the caller may close its own
   /// descriptor afterwards without ending the connection). `head` holds bytes the caller had
-  /// already read from it. With a `decoder`, reads are decoded into WebSocket events; without,
-  /// they are reported as `DATA`. Returns the connection's id.
-  pub fn adopt(&mut self, fd: RawFd, head: Vec<u8>, decoder: Option<Decoder>) -> io::Result<u32> {
+  /// already read from it. Everything read, `head` first, is decoded by `decoder` into
+  /// WebSocket events. Returns the connection's id.
+  pub fn adopt(&mut self, fd: RawFd, head: Vec<u8>, decoder: Decoder) -> io::Result<u32> {
     if fd < 0 {
       return Err(io::Error::from(io::ErrorKind::InvalidInput));
     }

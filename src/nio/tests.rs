@@ -1,41 +1,92 @@
 use super::*;
+use crate::proto::Config;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::os::fd::AsRawFd;
 use std::sync::mpsc as std_mpsc;
 use std::time::{Duration, Instant};
 
-/// An `Io` whose wake-ups arrive on a channel, and a connected (peer, adopted id) pair.
-fn setup() -> (Io, std_mpsc::Receiver<()>, TcpStream, u32) {
+/// A decoder as a server's connection has (frames from the peer must be masked).
+fn server_decoder() -> Decoder {
+  Decoder::new(Config::server())
+}
+
+/// The masking key of the peer's frames (RFC 6455 §5.7's).
+const KEY: [u8; 4] = [0x37, 0xfa, 0x21, 0x3d];
+
+/// One masked frame from the peer: first header byte `first` (FIN, RSV, opcode), `payload`.
+fn masked(first: u8, payload: &[u8]) -> Vec<u8> {
+  let mut frame = vec![first];
+  match payload.len() {
+    n if n < 126 => frame.push(0x80 | n as u8),
+    n if n < 65536 => {
+      frame.push(0x80 | 126);
+      frame.extend_from_slice(&(n as u16).to_be_bytes());
+    }
+    n => {
+      frame.push(0x80 | 127);
+      frame.extend_from_slice(&(n as u64).to_be_bytes());
+    }
+  }
+  frame.extend_from_slice(&KEY);
+  frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ KEY[i & 3]));
+  frame
+}
+
+/// A masked text message (FIN).
+fn text(payload: &[u8]) -> Vec<u8> {
+  masked(0x81, payload)
+}
+
+/// An `Io` whose wake-ups arrive on a channel.
+fn new_io() -> (Io, std_mpsc::Receiver<()>) {
   let (tx, woken) = std_mpsc::channel();
   let tx = Mutex::new(tx);
-  let mut io = Io::new(move || {
+  let io = Io::new(move || {
     let _ = tx.lock().unwrap().send(());
   })
   .unwrap();
+  (io, woken)
+}
+
+/// A connection adopted by `io` with a server's decoder (`head` read before the hand-over),
+/// and its peer.
+fn connect(io: &mut Io, head: Vec<u8>) -> (TcpStream, u32) {
   let listener = TcpListener::bind("127.0.0.1:0").unwrap();
   let peer = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
   let (accepted, _) = listener.accept().unwrap();
-  let id = io.adopt(accepted.as_raw_fd(), Vec::new(), None).unwrap();
+  let id = io
+    .adopt(accepted.as_raw_fd(), head, server_decoder())
+    .unwrap();
   drop(accepted); // the duplicate keeps the connection open
   peer
     .set_read_timeout(Some(Duration::from_secs(10)))
     .unwrap();
+  (peer, id)
+}
+
+/// An `Io` whose wake-ups arrive on a channel, and a connected (peer, adopted id) pair.
+fn setup() -> (Io, std_mpsc::Receiver<()>, TcpStream, u32) {
+  let (mut io, woken) = new_io();
+  let (peer, id) = connect(&mut io, Vec::new());
   (io, woken, peer, id)
 }
+
+/// An event as the tests look at it: kind, `b`, and the bytes it carries (if any).
+type Seen = (u32, u32, Vec<u8>);
 
 /// Collects events until `done` says so (bounded by 10 s).
 fn collect(
   io: &mut Io,
   woken: &std_mpsc::Receiver<()>,
-  done: impl Fn(&[(u32, u32, Vec<u8>)]) -> bool,
-) -> Vec<(u32, u32, Vec<u8>)> {
+  done: impl Fn(&[Seen]) -> bool,
+) -> Vec<Seen> {
   let deadline = Instant::now() + Duration::from_secs(10);
   let mut all = Vec::new();
   loop {
     let batch = io.take();
     for e in batch.events.chunks_exact(4) {
-      let data = if e[0] == kind::DATA {
+      let data = if carries_data(e[0]) {
         batch.data[e[2] as usize..(e[2] + e[3]) as usize].to_vec()
       } else {
         Vec::new()
@@ -53,20 +104,28 @@ fn collect(
   }
 }
 
-fn data_of(events: &[(u32, u32, Vec<u8>)]) -> Vec<u8> {
+/// The messages among `events`: (kind, payload).
+fn messages(events: &[Seen]) -> Vec<(u32, Vec<u8>)> {
   events
     .iter()
-    .filter(|e| e.0 == kind::DATA)
-    .flat_map(|e| e.2.clone())
+    .filter(|e| e.0 == kind::TEXT || e.0 == kind::BINARY)
+    .map(|e| (e.0, e.2.clone()))
     .collect()
+}
+
+/// Bytes of the messages' payloads among `events`.
+fn message_bytes(events: &[Seen]) -> usize {
+  messages(events).iter().map(|m| m.1.len()).sum()
 }
 
 #[test]
 fn reads_writes_and_closes_in_order() {
   let (mut io, woken, mut peer, id) = setup();
-  peer.write_all(b"hello").unwrap();
-  let events = collect(&mut io, &woken, |e| data_of(e).len() >= 5);
-  assert_eq!(data_of(&events), b"hello");
+  let hello = text(b"Hello");
+  assert_eq!(hello, b"\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58");
+  peer.write_all(&hello).unwrap();
+  let events = collect(&mut io, &woken, |e| !messages(e).is_empty());
+  assert_eq!(events, vec![(kind::TEXT, 5, b"Hello".to_vec())]);
 
   // Nothing is queued: both writes are made on this thread, and counted here.
   let now = io.write(id, b"wor".to_vec()).unwrap() + io.write(id, b"ld".to_vec()).unwrap();
@@ -105,12 +164,12 @@ fn large_writes_arrive_whole_and_paused_connections_do_not_read() {
   // Let the pause land before writing, then check nothing is read while paused.
   std::thread::sleep(Duration::from_millis(100));
   io.take();
-  peer.write_all(b"queued").unwrap();
+  peer.write_all(&masked(0x82, b"queued")).unwrap();
   std::thread::sleep(Duration::from_millis(200));
-  assert!(data_of(&collect(&mut io, &woken, |_| true)).is_empty());
+  assert!(messages(&collect(&mut io, &woken, |_| true)).is_empty());
   io.pause(id, false);
-  let events = collect(&mut io, &woken, |e| data_of(e).len() >= 6);
-  assert_eq!(data_of(&events), b"queued");
+  let events = collect(&mut io, &woken, |e| !messages(e).is_empty());
+  assert_eq!(messages(&events), vec![(kind::BINARY, b"queued".to_vec())]);
 
   io.destroy(id);
   let events = collect(&mut io, &woken, |e| e.iter().any(|x| x.0 == kind::CLOSED));
@@ -148,7 +207,7 @@ fn writing_to_a_closed_peer_reports_an_error_then_closed() {
 #[test]
 fn adopting_a_bad_descriptor_fails() {
   let mut io = Io::new(|| {}).unwrap();
-  assert!(io.adopt(-1, Vec::new(), None).is_err());
+  assert!(io.adopt(-1, Vec::new(), server_decoder()).is_err());
 }
 
 #[test]
@@ -293,11 +352,7 @@ fn writes_made_now_and_queued_writes_keep_their_order_and_are_counted_once() {
 #[test]
 fn a_batch_reports_the_bytes_written_now_per_connection() {
   let (mut io, _woken, mut peer, id) = setup();
-  let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-  let mut peer2 = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-  let (accepted, _) = listener.accept().unwrap();
-  let id2 = io.adopt(accepted.as_raw_fd(), Vec::new(), None).unwrap();
-  drop(accepted);
+  let (mut peer2, id2) = connect(&mut io, Vec::new());
   // Two parts for the first connection (one write: 2 + 5 header and payload bytes), one
   // for the second, and one for an unknown id.
   let parts = [id, 0x182, 3, id, 0, 2, id2, 0, 4, id2 + 7, 0, 1];
@@ -368,26 +423,57 @@ fn large_parts_are_sent_from_the_callers_memory_and_the_rest_follows_in_order() 
 #[test]
 fn a_connection_is_not_read_past_its_inbox_share_until_the_embedder_takes() {
   let (mut io, woken, peer, _id) = setup();
-  let total = 8 * 1024 * 1024;
+  // 8 MiB of payload in 512 binary messages of 16 KiB, message n made of the byte n.
+  const MESSAGE: usize = 16 * 1024;
+  const COUNT: usize = 512;
+  let total = MESSAGE * COUNT;
   let writer = std::thread::spawn(move || {
     let mut peer = peer;
-    let chunk = vec![7u8; 64 * 1024];
-    for _ in 0..total / chunk.len() {
-      peer.write_all(&chunk).unwrap();
+    for n in 0..COUNT {
+      peer.write_all(&masked(0x82, &[n as u8; MESSAGE])).unwrap();
     }
     peer // kept open until the end of the test
   });
+  // What the inbox counts is decoded: payload bytes plus 16 per event. One read (64 KiB) may
+  // pass the share by the payload it holds, plus the message it completes (read before), and
+  // the events of the messages it ends.
+  let past = 64 * 1024 + MESSAGE + EVENT_BYTES * (64 * 1024 / MESSAGE + 2);
   // Nobody takes: the inbox fills up to the connection's share (plus one read) and stops.
   std::thread::sleep(Duration::from_millis(300));
   let held = io.take_held_peak();
   assert!(held >= CONNECTION_INBOX_MAX, "held {held}");
-  assert!(held <= CONNECTION_INBOX_MAX + 64 * 1024 + 64, "held {held}");
+  assert!(held <= CONNECTION_INBOX_MAX + past, "held {held}");
   std::thread::sleep(Duration::from_millis(200));
   assert_eq!(io.take_held_peak(), held, "read on without a take");
-  // Taking lets it go on, share by share, until everything arrived, in order.
-  let events = collect(&mut io, &woken, |e| data_of(e).len() >= total);
-  assert!(data_of(&events).iter().all(|&b| b == 7));
-  assert_eq!(data_of(&events).len(), total);
-  assert!(io.take_held_peak() <= CONNECTION_INBOX_MAX + 64 * 1024 + 64);
+  // Taking lets it go on, share by share, until everything arrived, whole and in order.
+  let events = collect(&mut io, &woken, |e| message_bytes(e) >= total);
+  let got = messages(&events);
+  assert_eq!(got.len(), COUNT);
+  for (n, (kind, payload)) in got.iter().enumerate() {
+    assert_eq!(*kind, kind::BINARY);
+    assert!(
+      payload.len() == MESSAGE && payload.iter().all(|&b| b == n as u8),
+      "message {n}"
+    );
+  }
+  assert!(io.take_held_peak() <= CONNECTION_INBOX_MAX + past);
   drop(writer.join().unwrap());
+}
+
+#[test]
+fn bytes_read_before_the_hand_over_are_decoded_first() {
+  let (mut io, woken) = new_io();
+  // The first message and part of the second were read before the hand-over.
+  let mut wire = text(b"first");
+  wire.extend_from_slice(&masked(0x82, b"second"));
+  let (mut peer, _id) = connect(&mut io, wire[..wire.len() - 3].to_vec());
+  peer.write_all(&wire[wire.len() - 3..]).unwrap();
+  let events = collect(&mut io, &woken, |e| messages(e).len() >= 2);
+  assert_eq!(
+    messages(&events),
+    vec![
+      (kind::TEXT, b"first".to_vec()),
+      (kind::BINARY, b"second".to_vec())
+    ]
+  );
 }
