@@ -11,7 +11,8 @@
 
 pub mod proto;
 
-/// Native socket I/O for the opt-in `nativeIO` mode (tokio; transport only, no protocol).
+// Native socket I/O for the opt-in `nativeIO` mode (tokio; transport only, no protocol).
+// Documented by its own module docs, so that their links resolve inside it.
 #[cfg(feature = "nio")]
 pub mod nio;
 

@@ -3,7 +3,7 @@
 //!
 //! Each connection has a task that reads whatever the socket has, writes its queue with
 //! vectored writes (the embedder writes a connection whose queue is empty itself, on its own
-//! thread: see [`Io::write_batch`]), and reports to one shared [`Inbox`]: bytes written, end of input, shutdown
+//! thread: see [`Io::write_batch`]), and reports to one shared inbox: bytes written, end of input, shutdown
 //! done, errors and close, and what was read, decoded by the connection's [`Decoder`] (the
 //! sans-I/O core) into WebSocket events (messages already unmasked, validated and inflated,
 //! control frames, the protocol error that ends the stream), so the JS thread never sees
