@@ -7,8 +7,11 @@
  * uses and that applications read: `remoteAddress`, `remotePort`, `remoteFamily`,
  * `localAddress`, `localPort`, `address()`, `setNoDelay()`, `setKeepAlive()`,
  * `setTimeout()`, `write()` / `cork()` / `uncork()` / `end()` / `destroy()`,
- * `pause()` / `resume()`, `bufferSize` / `writableLength`, and the events `end`, `drain`,
- * `finish`, `error`, `close`, `timeout`.
+ * `pause()` / `resume()`, `bufferSize` / `writableLength`, the stream state getters
+ * `writableEnded`, `writableFinished`, `readableEnded`, `readableLength`, and the events
+ * `end`, `drain`, `finish`, `error`, `close`, `timeout`. It fakes no Node stream internals
+ * (`_writableState` / `_readableState`): the ws API reads the public getters, and
+ * `bufferedLength()` for `bufferedAmount`.
  *
  * It never emits `'data'`: the I/O thread decodes the frames it reads, and the decoded
  * messages, control frames and protocol errors go to the receiver given to `setFrameSink()`,
@@ -246,8 +249,17 @@ class NativeSocket extends EventEmitter {
     this._endPending = false;
     this._timeout = 0;
     this._timer = null;
-    this._writableState = new WritableState(this);
-    this._readableState = new ReadableState();
+    this.writableEnded = false; // end() was called
+    this.writableFinished = false; // the sending side is shut down ('finish')
+    this.readableEnded = false; // 'end' was emitted
+  }
+
+  /**
+   * Bytes read but not consumed: always 0, since what arrives while paused is held as
+   * decoded events for the frame sink, never as bytes (net.Socket's `readableLength`).
+   */
+  get readableLength() {
+    return 0;
   }
 
   /** Bytes written but not yet taken by the kernel. */
@@ -340,9 +352,9 @@ class NativeSocket extends EventEmitter {
    * the kernel when they are made. Their callbacks still run on the next tick.
    *
    * @return {Number} Bytes
-   * @private
+   * @public
    */
-  _settledLength() {
+  bufferedLength() {
     if (this._chunks.length && this._corked === 0 && !this.destroyed) this._flush();
     return this.writableLength;
   }
@@ -358,7 +370,7 @@ class NativeSocket extends EventEmitter {
     if (typeof cb === 'function') this.once('finish', cb);
     if (!this.writable) return this;
     this.writable = false;
-    this._writableState.ended = true;
+    this.writableEnded = true;
     this._corked = 0;
     this._flush();
     native.nioEnd(this._id);
@@ -520,7 +532,7 @@ class NativeSocket extends EventEmitter {
   _emitEnd() {
     this._endPending = false;
     this.readable = false;
-    this._readableState.endEmitted = true;
+    this.readableEnded = true;
     this.emit('end');
     // allowHalfOpen is false, as on the sockets of an http.Server.
     if (this.writable) this.end();
@@ -528,7 +540,7 @@ class NativeSocket extends EventEmitter {
 
   /** The sending side is shut down. @private */
   _onFinished() {
-    this._writableState.finished = true;
+    this.writableFinished = true;
     this.emit('finish');
   }
 
@@ -589,30 +601,6 @@ function emitRead(socket, kind, a, b) {
   if (socket._frameSink === null) return;
   if (kind === PROTOCOL_ERROR) socket._frameSink._nativeError(a, b);
   else socket._frameSink._nativeFrame(kind, a);
-}
-
-/** The parts of `socket._writableState` the ws API reads. */
-class WritableState {
-  constructor(socket) {
-    this._socket = socket;
-    this.ended = false;
-    this.finished = false;
-  }
-
-  get length() {
-    return this._socket._settledLength();
-  }
-}
-
-/**
- * The parts of `socket._readableState` the ws API reads. No bytes are ever buffered (`length`
- * stays 0): what arrives while paused is held as decoded events, for the frame sink.
- */
-class ReadableState {
-  constructor() {
-    this.endEmitted = false;
-    this.length = 0;
-  }
 }
 
 module.exports = { NativeSocket };

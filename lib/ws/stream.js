@@ -109,7 +109,7 @@ function createWebSocketStream(ws, options) {
     // A client whose handshake failed has no socket: its 'error' event follows.
     if (ws._socket === null) return;
 
-    if (ws._socket._writableState.finished) {
+    if (ws._socket.writableFinished) {
       callback();
       if (duplex._readableState.endEmitted) duplex.destroy();
     } else {

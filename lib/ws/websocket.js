@@ -164,7 +164,7 @@ class WebSocket extends EventEmitter {
   get bufferedAmount() {
     if (!this._socket) return this._bufferedAmount;
 
-    return this._socket._writableState.length + this._sender._bufferedBytes;
+    return socketBacklog(this._socket) + this._sender._bufferedBytes;
   }
 
   /** @type {String} */
@@ -1186,12 +1186,12 @@ function socketOnClose() {
 
   // Feed whatever the paused socket still buffers before ending the receiver.
   if (
-    !this._readableState.endEmitted &&
+    !this.readableEnded &&
     !websocket._closeFrameReceived &&
     !websocket._receiver._writableState.errorEmitted &&
-    this._readableState.length !== 0
+    this.readableLength !== 0
   ) {
-    const chunk = this.read(this._readableState.length);
+    const chunk = this.read(this.readableLength);
     websocket._receiver.write(chunk);
   }
 
@@ -1233,6 +1233,19 @@ function socketOnData(chunk) {
     this.uncork();
   }
   if (!ok) this.pause();
+}
+
+/**
+ * Bytes written to `socket` that the kernel has not taken: a Node socket's `writableLength`;
+ * a `NativeSocket` hands this tick's writes over first (`bufferedLength()`), as a Node
+ * socket's writes reach the kernel when they are made.
+ *
+ * @param {(net.Socket|NativeSocket)} socket The connection
+ * @return {Number} Bytes
+ * @private
+ */
+function socketBacklog(socket) {
+  return typeof socket.bufferedLength === 'function' ? socket.bufferedLength() : socket.writableLength;
 }
 
 /**
