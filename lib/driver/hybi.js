@@ -337,9 +337,8 @@ class Hybi extends Base {
    * already), and the native permessage-deflate path when it is the only extension.
    */
   _extensionsNegotiated() {
-    const sessions = this._extensions._sessions;
-    if (sessions.length === 1 && sessions[0][1][kNative]) {
-      const settings = sessions[0][1][kNative].settings;
+    const settings = this._extensions.soleNativeSettings(kNative);
+    if (settings !== null) {
       this._nativeDeflate = settings;
       this._deflater = new native.Deflater(
         settings.level,

@@ -156,6 +156,20 @@ class Extensions {
     return response.length > 0 ? response.join(', ') : null;
   }
 
+  /**
+   * The settings of the native permessage-deflate (`oxws/permessage-deflate`) when it is the
+   * only negotiated extension, so a driver can compress and inflate in the frame codec and
+   * skip the pipeline; otherwise `null`.
+   *
+   * @param {Symbol} key The extension sessions' native settings key (`kNative`)
+   * @return {?Object} The settings
+   */
+  soleNativeSettings(key) {
+    const sessions = this._sessions;
+    if (sessions.length !== 1 || !sessions[0][1][key]) return null;
+    return sessions[0][1][key].settings;
+  }
+
   /** @return {Boolean} Whether a pipeline with at least one session is active */
   get active() {
     return this._pipeline !== null && this._sessions.length > 0;
