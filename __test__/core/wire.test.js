@@ -31,7 +31,7 @@ describe('shared numbers (lib/core/wire.js)', () => {
     const { receiver, sender, nio, headerList } = wire;
     const distinct = (values) => assert.strictEqual(new Set(values).size, values.length, values.join());
     distinct([receiver.kindText, receiver.kindBinary, receiver.kindPing, receiver.kindPong, receiver.kindClose, receiver.kindError]);
-    distinct([receiver.optClient, receiver.optMaskingOptional, receiver.optSkipUtf8, receiver.optRsv1, receiver.optRawClose]);
+    distinct([receiver.optClient, receiver.optMaskingOptional, receiver.optSkipUtf8, receiver.optRsv1, receiver.optLenientClose]);
     distinct([sender.flagFin, sender.flagRsv1, sender.flagMask, sender.flagRandomMask, sender.flagHeaderOnly]);
     distinct([nio.written, nio.end, nio.finished, nio.error, nio.closed, nio.text, nio.binary, nio.ping, nio.pong, nio.close, nio.protocolError]);
     distinct([headerList.grammarWsExtensions, headerList.grammarDriverExtensions, headerList.grammarSubprotocols]);

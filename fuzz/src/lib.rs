@@ -41,7 +41,7 @@ pub const MAX_PAYLOADS: [u64; 4] = [0, 64, 1000, DEFAULT_MAX_PAYLOAD];
 /// The config selected by the first byte of a decoder input:
 ///
 /// * bits 0-1: masking (0 required, 1 forbidden, 2-3 optional); 3 also turns on
-///   `raw_close` (websocket-driver's configuration: close frames reported unchecked)
+///   `lenient_close` (websocket-driver's configuration: close frames never fail)
 /// * bits 2-3: `max_payload` 0 (none) / 64 / 1000 / 100 MiB
 /// * bit 4: `max_fragments` 3, else the default (16384)
 /// * bit 5: `max_buffered_chunks` `small`, else the default (262144)
@@ -68,7 +68,7 @@ pub fn config_from_byte(b: u8, small_buffered_chunks: u32) -> Config {
     })
     .with_skip_utf8_validation(b & 0x40 != 0)
     .with_allowed_rsv(if b & 0x80 != 0 { RSV1 } else { 0 })
-    .with_raw_close(b & 3 == 3)
+    .with_lenient_close(b & 3 == 3)
 }
 
 /// A sink that takes at most `cap` events per `feed` call.
@@ -255,10 +255,11 @@ impl Driver {
           Payload::Held => self.decoder.control_payload().to_vec(),
         };
         assert!(reason_start <= whole.len(), "reason start past the payload");
-        if self.config.raw_close {
-          // Raw: the reason covers the whole payload, the code is its first two bytes.
-          assert_eq!(reason_start, 0, "raw close with a reason start");
-          assert_eq!(code, close::peek_code(&whole), "raw close code");
+        if self.config.lenient_close {
+          // websocket-driver's reading, checked against the spec model.
+          let (spec_code, spec_reason) = spec_lenient_close(&whole);
+          assert_eq!(code, spec_code, "lenient close code of {whole:02x?}");
+          assert_eq!(&whole[reason_start..], &spec_reason[..], "lenient close reason");
         } else if whole.is_empty() {
           assert_eq!(code, NO_STATUS);
           assert_eq!(reason_start, 0);
@@ -314,8 +315,9 @@ impl Driver {
         }
       }
       Resolved::Ping(p) | Resolved::Pong(p) => assert!(p.len() <= 125, "control payload > 125"),
-      Resolved::Close { reason, .. } if cfg.raw_close => {
-        assert!(reason.len() <= 125, "raw close payload > 125");
+      Resolved::Close { reason, .. } if cfg.lenient_close => {
+        assert!(reason.len() <= close::MAX_REASON_LEN, "lenient close reason > 123");
+        assert!(std::str::from_utf8(reason).is_ok(), "lenient close reason not UTF-8");
       }
       Resolved::Close { code, reason } => {
         if *code == NO_STATUS {
@@ -351,6 +353,28 @@ impl Driver {
 /// RFC 6455 §7.4 / `ws`'s `isValidStatusCode`, written independently of `close.rs`.
 pub fn spec_valid_close_code(code: u16) -> bool {
   matches!(code, 1000..=1003 | 1007..=1014 | 3000..=4999)
+}
+
+/// websocket-driver 0.8's `Hybi#_onClose` as written there: the code to answer a close
+/// payload with and the reason it reports (empty unless UTF-8).
+pub fn spec_lenient_close(payload: &[u8]) -> (u16, Vec<u8>) {
+  const ERROR_CODES: [u16; 9] = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011];
+  let code = (payload.len() >= 2).then(|| u16::from_be_bytes([payload[0], payload[1]]));
+  let reason = (payload.len() > 2)
+    .then(|| std::str::from_utf8(&payload[2..]).ok())
+    .flatten()
+    .map(|r| r.as_bytes().to_vec());
+  let mut out = code;
+  if !payload.is_empty()
+    && !code.is_some_and(|c| (3000..=4999).contains(&c))
+    && !code.is_some_and(|c| ERROR_CODES.contains(&c))
+  {
+    out = Some(1002);
+  }
+  if payload.len() > 125 || (payload.len() > 2 && reason.is_none()) {
+    out = Some(1002);
+  }
+  (out.unwrap_or(1000), reason.unwrap_or_default())
 }
 
 /// Whether `bytes` contains an invalid UTF-8 sequence (an incomplete one at the end is fine).
@@ -419,7 +443,7 @@ pub fn model(cfg: &Config, data: &[u8]) -> Vec<Resolved> {
         if rsv1 {
           fail!(ProtocolError::UnexpectedRsv1(bits));
         }
-        if len7 > 125 || (op == 8 && len7 == 1 && !cfg.raw_close) {
+        if len7 > 125 || (op == 8 && len7 == 1 && !cfg.lenient_close) {
           fail!(ProtocolError::InvalidControlPayloadLength(len7));
         }
       }
@@ -486,11 +510,9 @@ pub fn model(cfg: &Config, data: &[u8]) -> Vec<Resolved> {
       match op {
         9 => out.push(Resolved::Ping(body)),
         10 => out.push(Resolved::Pong(body)),
-        _ if cfg.raw_close => {
-          out.push(Resolved::Close {
-            code: close::peek_code(&body),
-            reason: body,
-          });
+        _ if cfg.lenient_close => {
+          let (code, reason) = spec_lenient_close(&body);
+          out.push(Resolved::Close { code, reason });
           return out;
         }
         _ => {

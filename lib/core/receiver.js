@@ -40,7 +40,7 @@ const {
   optMaskingOptional: OPT_MASKING_OPTIONAL,
   optSkipUtf8: OPT_SKIP_UTF8,
   optRsv1: OPT_RSV1,
-  optRawClose: OPT_RAW_CLOSE
+  optLenientClose: OPT_LENIENT_CLOSE
 } = wire.receiver;
 
 /** Events decoded per native call at most (the array has 4 header slots + 4 per event). */
@@ -105,8 +105,10 @@ class FrameReceiver {
    * @param {Number} [options.maxFragments=16384] Most frames per message; 0 = no limit
    * @param {Number} [options.maxBufferedChunks=262144] Most chunks held for one frame;
    *     0 = no limit
-   * @param {Boolean} [options.rawClose=false] Close frames are not checked: `onClose` gets
-   *     `(code, payload)` with the whole payload (websocket-driver checks it itself)
+   * @param {Boolean} [options.lenientClose=false] websocket-driver's close policy: a close
+   *     frame never fails the connection; `onClose(code, reason)` gets the code to answer
+   *     with (1002 for a bad code or reason, 1000 for none) and the reason if it is UTF-8
+   *     (`src/proto/close.rs` `lenient`)
    */
   constructor(handler, options = {}) {
     const config = decoderConfig(options);
@@ -296,7 +298,7 @@ function decoderConfig(options) {
   if (options.maskingOptional) bits |= OPT_MASKING_OPTIONAL;
   if (options.skipUTF8Validation) bits |= OPT_SKIP_UTF8;
   if (options.compression) bits |= OPT_RSV1;
-  if (options.rawClose) bits |= OPT_RAW_CLOSE;
+  if (options.lenientClose) bits |= OPT_LENIENT_CLOSE;
   return {
     bits,
     maxPayload: limit(options.maxPayload, DEFAULT_MAX_PAYLOAD),

@@ -366,8 +366,8 @@ class Hybi extends Base {
       maxFragments: 0,
       maxBufferedChunks: 0,
       // Text is UTF-8 checked as it arrives, failing fast (Autobahn 6.4.x strict; upstream
-      // checks complete messages only).
-      rawClose: true
+      // checks complete messages only). Close frames are read as websocket-driver does.
+      lenientClose: true
     });
     this._configureReceiver(receiver);
     return receiver;
@@ -456,21 +456,10 @@ class Hybi extends Base {
     this.emit('pong', new events.PongEvent(data.toString()));
   }
 
-  onClose(rawCode, payload) {
-    let code = payload.length >= 2 ? payload.readUInt16BE(0) : null;
-    const reason =
-      payload.length > 2 && isValidUTF8(payload.subarray(2)) ? payload.toString('utf8', 2) : null;
-
-    if (
-      payload.length !== 0 &&
-      !(code !== null && code >= MIN_RESERVED_ERROR && code <= MAX_RESERVED_ERROR) &&
-      !ERROR_CODES.includes(code)
-    )
-      code = ERRORS.protocol_error;
-
-    if (payload.length > 125 || (payload.length > 2 && !reason)) code = ERRORS.protocol_error;
-
-    this._shutdown(code || DEFAULT_ERROR_CODE, reason || '');
+  onClose(code, reason) {
+    // The core read the frame as websocket-driver does (`lenientClose`): `code` is the one to
+    // answer with, `reason` empty unless it was UTF-8.
+    this._shutdown(code, reason.length ? reason.toString() : '');
   }
 
   onError(err, detail) {

@@ -26,7 +26,7 @@ pub struct ReceiverWire {
   pub opt_masking_optional: u32,
   pub opt_skip_utf8: u32,
   pub opt_rsv1: u32,
-  pub opt_raw_close: u32,
+  pub opt_lenient_close: u32,
 }
 
 /// Opcodes and flag bits of `frameInto` / `frameHeaderInto` (`src/binding/sender.rs`).
@@ -135,7 +135,7 @@ pub fn wire_constants() -> WireConstants {
       opt_masking_optional: receiver::OPT_MASKING_OPTIONAL,
       opt_skip_utf8: receiver::OPT_SKIP_UTF8,
       opt_rsv1: receiver::OPT_RSV1,
-      opt_raw_close: receiver::OPT_RAW_CLOSE,
+      opt_lenient_close: receiver::OPT_LENIENT_CLOSE,
     },
     sender: SenderWire {
       opcode_continuation: opcode(OpCode::Continuation),

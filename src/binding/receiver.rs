@@ -11,8 +11,8 @@
 //!   KIND_TEXT / KIND_BINARY  a = start, b = end, c = FLAG_HELD | FLAG_COMPRESSED
 //!                            (held: a = 0, b = the message's length, -1 past 2 GiB)
 //!   KIND_PING / KIND_PONG    a = start, b = end, c = FLAG_HELD
-//!   KIND_CLOSE               a = start, b = end of the reason (the whole payload when
-//!                            raw), c = code | FLAG_HELD << 16 (held: a = where the reason
+//!   KIND_CLOSE               a = start, b = end of the reason, c = code | FLAG_HELD << 16
+//!                            (held: a = where the reason
 //!                            starts in `controlPayload()`, the whole close payload)
 //!   KIND_ERROR               a = error index, b = detail, c = close status
 //! ```
@@ -46,10 +46,10 @@ pub(crate) const OPT_CLIENT: u32 = 1;
 pub(crate) const OPT_MASKING_OPTIONAL: u32 = 2;
 pub(crate) const OPT_SKIP_UTF8: u32 = 4;
 pub(crate) const OPT_RSV1: u32 = 8;
-pub(crate) const OPT_RAW_CLOSE: u32 = 16;
+pub(crate) const OPT_LENIENT_CLOSE: u32 = 16;
 /// Every option bit.
 pub(crate) const OPT_ALL: u32 =
-  OPT_CLIENT | OPT_MASKING_OPTIONAL | OPT_SKIP_UTF8 | OPT_RSV1 | OPT_RAW_CLOSE;
+  OPT_CLIENT | OPT_MASKING_OPTIONAL | OPT_SKIP_UTF8 | OPT_RSV1 | OPT_LENIENT_CLOSE;
 
 /// Writes events into the JS-owned array.
 struct Slots<'a> {
@@ -142,7 +142,7 @@ pub(crate) fn config_from_options(
     .with_max_buffered_chunks(max_buffered_chunks)
     .with_skip_utf8_validation(options & OPT_SKIP_UTF8 != 0)
     .with_allowed_rsv(if options & OPT_RSV1 != 0 { RSV1 } else { 0 })
-    .with_raw_close(options & OPT_RAW_CLOSE != 0)
+    .with_lenient_close(options & OPT_LENIENT_CLOSE != 0)
 }
 
 /// Approximate native bytes of an allocated inflate context (32 KiB window + state).

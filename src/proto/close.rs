@@ -54,6 +54,41 @@ pub fn parse(payload: &[u8], skip_utf8: bool) -> Result<ClosePayload, ProtocolEr
   }
 }
 
+/// The codes websocket-driver 0.8 accepts from a peer besides 3000-4999 (its `ERROR_CODES`).
+const LENIENT_CODES: [u16; 9] = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011];
+
+/// Reads a received close payload as websocket-driver 0.8 does: it never fails the
+/// connection. The result's `code` is the one to report and to answer with: the peer's code
+/// when it is one websocket-driver accepts (1000-1003, 1007-1011, 3000-4999), 1000 for an
+/// empty payload, and 1002 (protocol error) for any other code, a 1-byte payload, or a
+/// reason that is not UTF-8. The reason is kept only when it is UTF-8: otherwise
+/// `reason_start` is the payload's end (an empty reason).
+pub fn lenient(payload: &[u8]) -> ClosePayload {
+  const PROTOCOL_ERROR: u16 = 1002;
+  let n = payload.len();
+  let reason_ok = n > 2 && utf8::is_valid(&payload[2..]);
+  let code = match payload {
+    [] => 1000,
+    [_] => PROTOCOL_ERROR,
+    [hi, lo, ..] => {
+      let code = u16::from_be_bytes([*hi, *lo]);
+      if (3000..=4999).contains(&code) || LENIENT_CODES.contains(&code) {
+        code
+      } else {
+        PROTOCOL_ERROR
+      }
+    }
+  };
+  ClosePayload {
+    code: if n > 2 && !reason_ok {
+      PROTOCOL_ERROR
+    } else {
+      code
+    },
+    reason_start: if reason_ok { 2 } else { n },
+  }
+}
+
 /// The status code of a close payload without checking it: the first two bytes, or
 /// [`NO_STATUS`] when there are fewer.
 pub fn peek_code(payload: &[u8]) -> u16 {

@@ -36,11 +36,11 @@ pub struct Config {
   /// RSV bits that negotiated extensions use (`header::RSV1` when permessage-deflate is on).
   /// RSV1 is only accepted on the first frame of a data message. Default 0.
   pub allowed_rsv: u8,
-  /// Report close frames as they are, without checking the code or the reason
-  /// (websocket-driver checks them itself and answers a bad one with 1002 instead of
-  /// failing). [`crate::proto::Event::Close`] then covers the whole payload, code bytes
-  /// included, and 1-byte close payloads are accepted. Default `false`.
-  pub raw_close: bool,
+  /// websocket-driver's close policy ([`crate::proto::close::lenient`]): a close frame never
+  /// fails the connection (1-byte payloads, any code, any reason bytes are accepted), and
+  /// [`crate::proto::Event::Close`]'s `code` is the one to answer with (1002 for a bad code
+  /// or reason, 1000 for none), its reason empty unless it is UTF-8. Default `false`.
+  pub lenient_close: bool,
 }
 
 /// `ws` default `maxPayload`: 100 MiB.
@@ -66,7 +66,7 @@ impl Config {
       max_buffered_chunks: DEFAULT_MAX_BUFFERED_CHUNKS,
       skip_utf8_validation: false,
       allowed_rsv: 0,
-      raw_close: false,
+      lenient_close: false,
     }
   }
 
@@ -108,9 +108,9 @@ impl Config {
     self
   }
 
-  /// Sets [`Config::raw_close`].
-  pub fn with_raw_close(mut self, raw: bool) -> Self {
-    self.raw_close = raw;
+  /// Sets [`Config::lenient_close`].
+  pub fn with_lenient_close(mut self, lenient: bool) -> Self {
+    self.lenient_close = lenient;
     self
   }
 

@@ -59,13 +59,13 @@ pub enum Event {
   /// A valid close frame. `payload` is the whole close payload, code bytes included, held or
   /// in the chunk alike; the reason is `payload[reason_start..]`.
   Close {
-    /// The status code, or 1005 when the frame had no payload.
+    /// The status code, or 1005 when the frame had no payload (with
+    /// [`Config::lenient_close`]: the code to answer with, see [`crate::proto::close::lenient`]).
     code: u16,
-    /// The whole payload (the reason is UTF-8 checked unless validation is skipped or
-    /// [`Config::raw_close`] is set).
+    /// The whole payload (the reason is UTF-8 checked unless validation is skipped).
     payload: Payload,
-    /// Where the reason starts in `payload`: 2 after a status code, 0 for an empty payload
-    /// and with [`Config::raw_close`] (then the whole payload is unchecked).
+    /// Where the reason starts in `payload`: 2 after a status code, 0 for an empty payload;
+    /// with [`Config::lenient_close`], the payload's end when the reason is dropped.
     reason_start: usize,
   },
 }
@@ -386,7 +386,8 @@ impl Decoder {
         if rsv1 {
           return Err(ProtocolError::UnexpectedRsv1(bits));
         }
-        let short_close = OpCode::from(b0) == OpCode::Close && len7 == 1 && !self.config.raw_close;
+        let short_close =
+          OpCode::from(b0) == OpCode::Close && len7 == 1 && !self.config.lenient_close;
         if len7 > 125 || short_close {
           return Err(ProtocolError::InvalidControlPayloadLength(len7));
         }
@@ -665,11 +666,8 @@ impl Decoder {
         } else {
           &chunk[start..end]
         };
-        let parsed = if self.config.raw_close {
-          close::ClosePayload {
-            code: close::peek_code(bytes),
-            reason_start: 0,
-          }
+        let parsed = if self.config.lenient_close {
+          close::lenient(bytes)
         } else {
           close::parse(bytes, self.config.skip_utf8_validation)?
         };
