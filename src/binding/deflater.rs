@@ -1,24 +1,22 @@
 //! `Deflater`: the sending side of permessage-deflate, compress-and-frame in one call.
 //!
-//! Memory: a whole message is compressed with one compressor shared by every connection on
-//! the thread (per level and window size, [`deflate::SharedDeflater`]: it goes on with its
-//! stream while it serves the same peer, else starts a fresh stream primed with the peer's
-//! history), so an idle connection holds no zlib state. Only a message sent in fragments gets
-//! its own compressor, freed after its last fragment.
+//! The compression policy is the core's ([`ConnectionDeflater`]: whole messages through the
+//! thread's shared compressors, fragments through a compressor of their own); this holds the
+//! thread's pool of shared compressors and the frame scratch, and writes frames into JS
+//! memory.
 
-use crate::proto::deflate::{self, PeerWindow, SharedDeflater};
+use crate::proto::deflate::{ConnectionDeflater, SharedDeflaters};
 use crate::proto::encoder::{self, FrameOptions};
 use crate::proto::OpCode;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use super::sender::{mask_key, FLAG_FIN, FLAG_RSV1};
 
 thread_local! {
   /// Shared compressors, by (level, window bits).
-  static SHARED: RefCell<HashMap<(u32, u8), SharedDeflater>> = RefCell::new(HashMap::new());
+  static SHARED: RefCell<SharedDeflaters> = RefCell::new(SharedDeflaters::new());
   /// Shared output scratch.
   static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
@@ -30,11 +28,7 @@ const SCRATCH_KEEP: usize = 64 * 1024;
 /// is being sent).
 #[napi]
 pub struct Deflater {
-  level: u32,
-  window_bits: u8,
-  own: Option<deflate::Deflater>,
-  /// What the peer's inflate window holds.
-  peer: PeerWindow,
+  inner: ConnectionDeflater,
   /// A frame `frameInto` made that did not fit, until `takeFrame` collects it.
   pending: Vec<u8>,
 }
@@ -46,29 +40,13 @@ impl Deflater {
   /// connection's history (see the module docs).
   #[napi(constructor)]
   pub fn new(level: u32, window_bits: u32, no_context_takeover: bool) -> Self {
-    let window_bits = window_bits.clamp(9, 15) as u8;
     Deflater {
-      level: level.min(9),
-      window_bits,
-      own: None,
-      peer: PeerWindow::new(window_bits, !no_context_takeover),
+      inner: ConnectionDeflater::new(level, window_bits.clamp(8, 15) as u8, !no_context_takeover),
       pending: Vec::new(),
     }
   }
 
-  /// Compresses a whole message with the thread's shared compressor.
-  fn compress_whole(&mut self, data: &[u8], out: &mut Vec<u8>) {
-    let (level, bits) = (self.level, self.window_bits);
-    SHARED.with_borrow_mut(|shared| {
-      shared
-        .entry((level, bits))
-        .or_insert_with(|| SharedDeflater::new(level, bits))
-        .compress(&mut self.peer, data, out);
-    });
-  }
-
-  /// Compresses `data` into `out` (cleared first) and returns the frame's options: the
-  /// shared compressor for a whole message, an own one across fragments.
+  /// Compresses `data` into `out` (cleared first) and returns the frame's options.
   fn compress_frame(
     &mut self,
     data: &[u8],
@@ -84,24 +62,7 @@ impl Deflater {
       mask: mask_key(flags, mask),
     };
     out.clear();
-    if self.own.is_none() && fin {
-      self.compress_whole(data, out);
-    } else {
-      if self.own.is_none() {
-        let mut z = deflate::Deflater::new(self.level, self.window_bits, true);
-        if let Some(h) = self.peer.history() {
-          z.prime(h.as_slice());
-        }
-        self.own = Some(z);
-      }
-      if let Some(z) = self.own.as_mut() {
-        z.deflate(data, fin, out);
-      }
-      self.peer.record_elsewhere(data);
-      if fin {
-        self.own = None;
-      }
-    }
+    SHARED.with_borrow_mut(|shared| self.inner.compress_frame(shared, data, fin, out));
     opts
   }
 
@@ -171,7 +132,7 @@ impl Deflater {
   #[napi(catch_unwind)]
   pub fn compress(&mut self, data: &[u8]) -> Buffer {
     let mut out = Vec::with_capacity(data.len() / 2 + 64);
-    self.compress_whole(data, &mut out);
+    SHARED.with_borrow_mut(|shared| self.inner.compress_whole(shared, data, &mut out));
     out.into()
   }
 
@@ -179,14 +140,13 @@ impl Deflater {
   /// compressing it (a shared broadcast encoding), so later messages may refer to it.
   #[napi]
   pub fn remember(&mut self, data: &[u8]) {
-    self.peer.record_elsewhere(data);
+    self.inner.remember(data);
   }
 
   /// Drops this connection's compressor, if a fragmented message left one, and its history
   /// (the connection is closing).
   #[napi]
   pub fn release(&mut self) {
-    self.own = None;
-    self.peer.clear();
+    self.inner.release();
   }
 }

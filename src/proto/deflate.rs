@@ -385,9 +385,133 @@ impl SharedDeflater {
   }
 }
 
+/// The shared compressors of one thread, by (level, window bits): what a
+/// [`ConnectionDeflater`] compresses whole messages with.
+pub type SharedDeflaters = std::collections::HashMap<(u32, u8), SharedDeflater>;
+
+/// One connection's sending side of permessage-deflate, and the sharing policy: a whole
+/// message is compressed with the thread's [`SharedDeflater`] for the connection's level and
+/// window (so an idle connection holds no zlib state); only a message sent in fragments gets
+/// a compressor of its own, primed with the peer's history and freed after its last
+/// fragment.
+#[derive(Debug)]
+pub struct ConnectionDeflater {
+  level: u32,
+  window_bits: u8,
+  own: Option<Deflater>,
+  /// What the peer's inflate window holds.
+  peer: PeerWindow,
+}
+
+impl ConnectionDeflater {
+  /// `level` 0-9, `window_bits` 8-15 (8 behaves as 9, as zlib does). With
+  /// `context_takeover` the peer keeps its context and messages are primed with the
+  /// connection's history.
+  pub fn new(level: u32, window_bits: u8, context_takeover: bool) -> Self {
+    let window_bits = window_bits.clamp(9, 15);
+    ConnectionDeflater {
+      level: level.min(9),
+      window_bits,
+      own: None,
+      peer: PeerWindow::new(window_bits, context_takeover),
+    }
+  }
+
+  /// Compresses one whole message with `shared`'s compressor for this connection, appending
+  /// to `out` (trailer stripped).
+  pub fn compress_whole(&mut self, shared: &mut SharedDeflaters, data: &[u8], out: &mut Vec<u8>) {
+    let (level, bits) = (self.level, self.window_bits);
+    shared
+      .entry((level, bits))
+      .or_insert_with(|| SharedDeflater::new(level, bits))
+      .compress(&mut self.peer, data, out);
+  }
+
+  /// Compresses one frame's data, appending to `out`: a whole message (`fin` with no
+  /// fragmented message open) through `shared`, a fragment through the connection's own
+  /// compressor.
+  pub fn compress_frame(
+    &mut self,
+    shared: &mut SharedDeflaters,
+    data: &[u8],
+    fin: bool,
+    out: &mut Vec<u8>,
+  ) {
+    if self.own.is_none() && fin {
+      self.compress_whole(shared, data, out);
+      return;
+    }
+    let (level, bits) = (self.level, self.window_bits);
+    let history = self.peer.history();
+    let z = self.own.get_or_insert_with(|| {
+      let mut z = Deflater::new(level, bits, true);
+      if let Some(h) = history {
+        z.prime(h.as_slice());
+      }
+      z
+    });
+    z.deflate(data, fin, out);
+    self.peer.record_elsewhere(data);
+    if fin {
+      self.own = None;
+    }
+  }
+
+  /// Records a message the peer inflated in its kept context without this connection
+  /// compressing it (a shared broadcast encoding), so later messages may refer to it.
+  pub fn remember(&mut self, data: &[u8]) {
+    self.peer.record_elsewhere(data);
+  }
+
+  /// Drops the fragment compressor, if any, and the history (the connection is closing).
+  pub fn release(&mut self) {
+    self.own = None;
+    self.peer.clear();
+  }
+}
+
 #[cfg(test)]
 mod tests {
   use super::*;
+
+  #[test]
+  fn a_connection_compresses_whole_messages_shared_and_fragments_with_its_own_compressor() {
+    // Two connections on one thread's shared compressors; one sends a fragmented message in
+    // between. Each peer's single inflate context must read everything it was sent.
+    let mut shared = SharedDeflaters::new();
+    let mut a = ConnectionDeflater::new(6, 15, true);
+    let mut b = ConnectionDeflater::new(6, 15, true);
+    let (mut peer_a, mut peer_b) = (Inflater::new(15, false), Inflater::new(15, false));
+    let inflate = |peer: &mut Inflater, data: &[u8]| {
+      let mut out = Vec::new();
+      peer.inflate(data, true, &mut out, 0).unwrap();
+      out
+    };
+    for m in 0..5 {
+      let msg = format!(r#"{{"seq":{m},"text":"hello hello hello"}}"#);
+      let (mut za, mut zb) = (Vec::new(), Vec::new());
+      a.compress_frame(&mut shared, msg.as_bytes(), true, &mut za);
+      b.compress_frame(&mut shared, msg.as_bytes(), true, &mut zb);
+      assert_eq!(inflate(&mut peer_a, &za), msg.as_bytes());
+      assert_eq!(inflate(&mut peer_b, &zb), msg.as_bytes());
+      // A fragmented message on `a`: its own compressor, one stream across the fragments.
+      let mut frag = Vec::new();
+      a.compress_frame(&mut shared, b"part one, ", false, &mut frag);
+      assert!(a.own.is_some());
+      let mut first = Vec::new();
+      peer_a.inflate(&frag, false, &mut first, 0).unwrap();
+      let mut last = Vec::new();
+      a.compress_frame(&mut shared, b"part two", true, &mut last);
+      assert!(
+        a.own.is_none(),
+        "the fragment compressor is freed after the last fragment"
+      );
+      let mut rest = Vec::new();
+      peer_a.inflate(&last, true, &mut rest, 0).unwrap();
+      assert_eq!([first, rest].concat(), b"part one, part two");
+    }
+    assert_eq!(shared.len(), 1, "one shared compressor per (level, window)");
+  }
 
   #[test]
   fn rfc7692_hello() {
