@@ -8,8 +8,9 @@
  *
  * The handler is a plain object (no per-connection closures) with methods:
  * `onMessage(data, isBinary, isCompressed)`, `onPing(data)`, `onPong(data)`,
- * `onClose(code, reason)` and `onError(err, detail)` (`detail`: the opcode, length or RSV
- * bits the core reported); each is called with `this` = handler.
+ * `onClose(code, reason)` and `onError(err, detail, index)` (`detail`: the opcode, length or
+ * RSV bits the core reported; `index`: the error's index, for `describeDriverError`); each is
+ * called with `this` = handler.
  */
 
 const native = require('../native');
@@ -226,7 +227,7 @@ class FrameReceiver {
             return false;
           }
           case KIND_ERROR:
-            handler.onError(createError(a, b), b);
+            handler.onError(createError(a, b), b, a);
             return false;
         }
       }

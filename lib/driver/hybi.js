@@ -462,50 +462,11 @@ class Hybi extends Base {
     this._shutdown(code, reason.length ? reason.toString() : '');
   }
 
-  onError(err, detail) {
-    switch (err.code) {
-      case 'WS_ERR_UNEXPECTED_RSV_1':
-      case 'WS_ERR_UNEXPECTED_RSV_2_3':
-        return this._fail(
-          'protocol_error',
-          'One or more reserved bits are on: reserved1 = ' +
-            ((detail >> 2) & 1) +
-            ', reserved2 = ' +
-            ((detail >> 1) & 1) +
-            ', reserved3 = ' +
-            (detail & 1)
-        );
-      case 'WS_ERR_INVALID_OPCODE':
-        if (detail === 0)
-          return this._fail('protocol_error', 'Received unexpected continuation frame');
-        if (detail === 1 || detail === 2)
-          return this._fail(
-            'protocol_error',
-            'Received new data frame but previous continuous frame is unfinished'
-          );
-        return this._fail('protocol_error', 'Unrecognized frame opcode: ' + detail);
-      case 'WS_ERR_EXPECTED_FIN':
-        return this._fail(
-          'protocol_error',
-          'Received fragmented control frame: opcode = ' + detail
-        );
-      case 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH':
-        return this._fail(
-          'protocol_error',
-          'Received control frame having too long payload: ' + detail
-        );
-      case 'WS_ERR_EXPECTED_MASK':
-        return this._fail('unacceptable', 'Received unmasked frame but masking is required');
-      case 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH':
-      case 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH':
-        return this._fail('too_large', 'WebSocket frame length too large');
-      case 'WS_ERR_INVALID_UTF8':
-        return this._fail('encoding_error', 'Could not decode a text frame as UTF-8');
-      case 'Z_DATA_ERROR':
-        return this._fail('extension_error', 'permessage-deflate: ' + err.message);
-      default:
-        return this._fail('protocol_error', err.message);
-    }
+  onError(err, detail, index) {
+    // websocket-driver's close code and message for the violation (`src/proto/error.rs`
+    // `driver_reason`).
+    const { code, reason } = native.describeDriverError(index, detail);
+    return this._fail(code, reason);
   }
 }
 

@@ -16,6 +16,15 @@ pub struct ErrorInfo {
   pub range_error: bool,
 }
 
+/// The close code and reason the driver API fails with ([`ProtocolError::driver_reason`]).
+#[napi(object)]
+pub struct DriverErrorInfo {
+  /// The close code, e.g. 1002.
+  pub code: u32,
+  /// The reason, websocket-driver's message.
+  pub reason: String,
+}
+
 /// Rebuilds a [`ProtocolError`] from the `(index, detail)` pair the receiver reported.
 fn from_parts(index: u32, detail: u32) -> Option<ProtocolError> {
   let template = *ProtocolError::ALL.get(index as usize)?;
@@ -25,6 +34,9 @@ fn from_parts(index: u32, detail: u32) -> Option<ProtocolError> {
       ProtocolError::InvalidControlPayloadLength(detail as u8)
     }
     ProtocolError::InvalidCloseCode(_) => ProtocolError::InvalidCloseCode(detail as u16),
+    ProtocolError::UnexpectedRsv23(_) => ProtocolError::UnexpectedRsv23(detail as u8),
+    ProtocolError::UnexpectedRsv1(_) => ProtocolError::UnexpectedRsv1(detail as u8),
+    ProtocolError::ExpectedFin(_) => ProtocolError::ExpectedFin(detail as u8),
     other => other,
   })
 }
@@ -37,5 +49,17 @@ pub fn describe_error(index: u32, detail: u32) -> Option<ErrorInfo> {
     code: e.ws_code().to_string(),
     status: e.close_code().into(),
     range_error: e.is_range_error(),
+  })
+}
+
+/// websocket-driver's close code and reason for the error reported as `(index, detail)`.
+#[napi]
+pub fn describe_driver_error(index: u32, detail: u32) -> Option<DriverErrorInfo> {
+  from_parts(index, detail).map(|e| {
+    let (code, reason) = e.driver_reason();
+    DriverErrorInfo {
+      code: code.into(),
+      reason,
+    }
   })
 }

@@ -145,6 +145,53 @@ impl ProtocolError {
       ProtocolError::InvalidUtf8 | ProtocolError::InvalidCompressedData
     )
   }
+
+  /// The close code and reason websocket-driver 0.8 fails the connection with for the same
+  /// violation (its `Hybi` parser's messages): what the driver API reports. Violations
+  /// websocket-driver has no message for get 1002 and `ws`'s message.
+  pub fn driver_reason(&self) -> (u16, String) {
+    const PROTOCOL_ERROR: u16 = 1002;
+    match *self {
+      ProtocolError::UnexpectedRsv23(bits) | ProtocolError::UnexpectedRsv1(bits) => (
+        PROTOCOL_ERROR,
+        format!(
+          "One or more reserved bits are on: reserved1 = {}, reserved2 = {}, reserved3 = {}",
+          (bits >> 2) & 1,
+          (bits >> 1) & 1,
+          bits & 1
+        ),
+      ),
+      ProtocolError::InvalidOpcode(0) => (
+        PROTOCOL_ERROR,
+        "Received unexpected continuation frame".into(),
+      ),
+      ProtocolError::InvalidOpcode(1 | 2) => (
+        PROTOCOL_ERROR,
+        "Received new data frame but previous continuous frame is unfinished".into(),
+      ),
+      ProtocolError::InvalidOpcode(op) => {
+        (PROTOCOL_ERROR, format!("Unrecognized frame opcode: {op}"))
+      }
+      ProtocolError::ExpectedFin(op) => (
+        PROTOCOL_ERROR,
+        format!("Received fragmented control frame: opcode = {op}"),
+      ),
+      ProtocolError::InvalidControlPayloadLength(n) => (
+        PROTOCOL_ERROR,
+        format!("Received control frame having too long payload: {n}"),
+      ),
+      ProtocolError::ExpectedMask => (
+        1003,
+        "Received unmasked frame but masking is required".into(),
+      ),
+      ProtocolError::PayloadLengthTooLarge | ProtocolError::MessageTooLarge => {
+        (1009, "WebSocket frame length too large".into())
+      }
+      ProtocolError::InvalidUtf8 => (1007, "Could not decode a text frame as UTF-8".into()),
+      ProtocolError::InvalidCompressedData => (1010, format!("permessage-deflate: {self}")),
+      other => (PROTOCOL_ERROR, other.to_string()),
+    }
+  }
 }
 
 #[cfg(test)]
@@ -177,5 +224,44 @@ mod tests {
     assert_eq!(ProtocolError::TooManyFragments.close_code(), 1008);
     assert_eq!(ProtocolError::ExpectedMask.close_code(), 1002);
     assert!(!ProtocolError::InvalidUtf8.is_range_error());
+  }
+
+  #[test]
+  fn driver_reasons_are_websocket_drivers() {
+    let reason = |e: ProtocolError| e.driver_reason();
+    assert_eq!(
+      reason(ProtocolError::UnexpectedRsv23(0b011)),
+      (
+        1002,
+        "One or more reserved bits are on: reserved1 = 0, reserved2 = 1, reserved3 = 1".into()
+      )
+    );
+    assert_eq!(
+      reason(ProtocolError::InvalidOpcode(0)),
+      (1002, "Received unexpected continuation frame".into())
+    );
+    assert_eq!(
+      reason(ProtocolError::InvalidOpcode(2)).1,
+      "Received new data frame but previous continuous frame is unfinished"
+    );
+    assert_eq!(
+      reason(ProtocolError::InvalidOpcode(11)).1,
+      "Unrecognized frame opcode: 11"
+    );
+    assert_eq!(
+      reason(ProtocolError::InvalidControlPayloadLength(126)).1,
+      "Received control frame having too long payload: 126"
+    );
+    assert_eq!(reason(ProtocolError::ExpectedMask).0, 1003);
+    assert_eq!(reason(ProtocolError::MessageTooLarge).0, 1009);
+    assert_eq!(reason(ProtocolError::InvalidUtf8).0, 1007);
+    assert_eq!(
+      reason(ProtocolError::InvalidCompressedData),
+      (1010, "permessage-deflate: invalid compressed data".into())
+    );
+    assert_eq!(
+      reason(ProtocolError::UnexpectedMask),
+      (1002, "Invalid WebSocket frame: MASK must be clear".into())
+    );
   }
 }
